@@ -1,0 +1,1 @@
+"""Delegate registration: name lists, ordering and related helpers."""
