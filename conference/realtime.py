@@ -1,0 +1,103 @@
+"""Side effects after the commit: Socket.IO emits and coalesced broadcasts.
+
+Events are queued on the SQLAlchemy session and sent only when it commits; a rollback drops them.
+Live figures (attendance, turnout) are *throttled*: a change marks a key dirty, and one background
+task per process recomputes and broadcasts each dirty key at most once per ``interval`` seconds,
+so 3,000 ballots become a few broadcasts, never 3,000.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db, socketio
+
+log = logging.getLogger(__name__)
+_PENDING = "conference_after_commit"
+
+
+def after_commit(fn: Callable[[], None]) -> None:
+    """Run ``fn`` once the current transaction commits (never if it rolls back)."""
+    db.session().info.setdefault(_PENDING, []).append(fn)
+
+
+def emit(event_name: str, data, *, room: str | None = None, namespace: str = "/") -> None:
+    """Queue a Socket.IO emit for after the commit."""
+    after_commit(lambda: socketio.emit(event_name, data, to=room, namespace=namespace))
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, [])
+    for fn in pending:
+        try:
+            fn()
+        except Exception:  # a failed broadcast must not undo a committed ballot or scan
+            log.exception("after-commit hook failed")
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, *args) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class Throttle:
+    """Coalesces broadcasts: ``touch(key, producer)`` runs ``producer`` at most once per interval."""
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self._dirty: dict[str, Callable[[], None]] = {}
+        self._lock = threading.Lock()
+        self._app = None
+        self._task = None
+
+    def touch(self, key: str, producer: Callable[[], None]) -> None:
+        with self._lock:
+            self._dirty[key] = producer
+        if self._task is None:
+            self._start(current_app._get_current_object())
+
+    def _start(self, app) -> None:
+        with self._lock:
+            if self._task is not None:
+                return
+            self._app = app
+            if app.config.get("TESTING") and not app.config.get("THROTTLE_BACKGROUND", False):
+                self._task = "manual"  # tests call flush() themselves, deterministically
+                return
+            self._task = socketio.start_background_task(self._loop)
+
+    def _loop(self) -> None:
+        while True:
+            socketio.sleep(self.interval)
+            self.flush()
+
+    def flush(self) -> int:
+        """Run every dirty producer now; returns how many ran."""
+        with self._lock:
+            pending, self._dirty = self._dirty, {}
+        app = self._app
+        for key, producer in pending.items():
+            try:
+                with app.app_context():
+                    try:
+                        producer()
+                    finally:
+                        db.session.remove()
+            except Exception:
+                log.exception("throttled broadcast %s failed", key)
+        return len(pending)
+
+
+throttle = Throttle()
+
+
+def touch_after_commit(key: str, producer: Callable[[], None]) -> None:
+    """Mark a live figure dirty once the current transaction commits."""
+    after_commit(lambda: throttle.touch(key, producer))
