@@ -115,6 +115,10 @@ def register_fonts() -> None:
         if not path.exists():
             raise FileNotFoundError(f"{path} missing: run scripts/build_fonts.py")
         pdfmetrics.registerFont(TTFont(name, str(path)))
+    # reportlab.graphics starts every Drawing with setFont(Helvetica), a font that is never
+    # embedded; make the graphics default an embedded face instead.
+    from reportlab.graphics import shapes
+    shapes.STATE_DEFAULTS["fontName"] = "FandolFang"
     _registered = True
 
 

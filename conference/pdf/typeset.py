@@ -213,6 +213,7 @@ def table(header: Sequence | None, rows: Iterable[Sequence], col_widths: Sequenc
     t = LongTable(data, colWidths=list(col_widths), repeatRows=1 if header is not None else 0)
     st = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("FONTNAME", (0, 0), (-1, -1), PRIMARY[FANG]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -247,7 +248,7 @@ class GBDocTemplate(BaseDocTemplate):
                  page_hook=None, **kw):
         fs = [FRAMES[f] if isinstance(f, str) else f for f in frames]
         super().__init__(buf, pagesize=fs[0].pagesize, title=title, author=author,
-                         creator="conference.pdf", leftMargin=fs[0].left, bottomMargin=fs[0].bottom,
+                         creator="conference.pdf", initialFontName="FandolFang", leftMargin=fs[0].left, bottomMargin=fs[0].bottom,
                          **kw)
         self.page_hook = page_hook
         templates = []
@@ -286,7 +287,10 @@ def _plain(flowable) -> str:
 
 
 def toc() -> TableOfContents:
-    t = TableOfContents(dotsMinLevel=0)
+    t = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), PRIMARY[FANG]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     t.levelStyles = [
         _style("toc0", FANG, BODY_PT, leftIndent=0, firstLineIndent=0),
         _style("toc1", FANG, BODY_PT, leftIndent=2 * BODY_PT, firstLineIndent=0),
