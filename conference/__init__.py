@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 import logging
 
 from flask import Flask
@@ -43,7 +44,7 @@ def create_app(config=None) -> Flask:
              for part in ("models", "routes", "events", "cli")}
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
