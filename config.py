@@ -48,6 +48,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", "中国人民政治协商会议济南市委员会")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Behind nginx: take the client address from X-Forwarded-For (rate limits, logs). Off unless proxied.
+    TRUST_PROXY = _bool("TRUST_PROXY", False)
     TESTING = False
     DEBUG = False
 
@@ -62,6 +65,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    LOG_LEVEL = "WARNING"
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-import logging
 
 from flask import Flask
 
@@ -28,6 +27,7 @@ def create_app(config=None) -> Flask:
 
     from . import dbsetup  # noqa: F401  (engine event listeners)
     from .errors import register_error_handlers
+    from .logging_setup import configure_logging
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
     from .web import register_web
 
@@ -64,8 +64,11 @@ def create_app(config=None) -> Flask:
         app.register_blueprint(module.bp)
     for module in parts["cli"]:
         module.register(app)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(app)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
 
 
