@@ -1,0 +1,1 @@
+"""Halls, seat maps and protocol seating (座次)."""
