@@ -1,0 +1,334 @@
+"""码上商量: the public page /s/<slug or id> (no login) and the staff pages under /consult/."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from ..accounts.roles import Role
+from ..dbsetup import begin_write
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..meetings.models import Meeting
+from ..timeutil import CHINA, local
+from ..web import current_member, roles_required
+from . import rules, services
+from .forms import OfficeForm, SuggestionForm, TopicForm
+from .models import Office
+
+bp = Blueprint("consult", __name__)
+log = logging.getLogger(__name__)
+
+PUBLIC_BODY_MAX = 64 * 1024  # bytes of a public form post; far above 2,000 characters of text
+
+
+def client_address() -> str:
+    """The rate-limit key. Behind a reverse proxy (TRUST_PROXY) the address nginx appended last is the client."""
+    if current_app.config.get("TRUST_PROXY"):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:64]
+    return request.remote_addr or "unknown"
+
+
+def _view_limit() -> str:
+    return current_app.config.get("CONSULT_VIEW_LIMIT", "600/minute")
+
+
+def _submit_limit() -> str:
+    return current_app.config.get("CONSULT_SUBMIT_LIMIT", "5/minute;30/hour")
+
+
+@bp.url_value_preprocessor
+def _cap_public_body(endpoint, values):
+    # runs before CSRFProtect reads the form: a huge post is refused before it is parsed
+    if endpoint == "consult.public" and request.method == "POST":
+        request.max_content_length = current_app.config.get("CONSULT_MAX_BODY", PUBLIC_BODY_MAX)
+
+
+def _light_error(status: int, code: str, message: str):
+    return render_template("consult/public_error.html", code=code, message=message), status
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    if request.endpoint == "consult.public":
+        return _light_error(429, "rate_limited", "提交过于频繁，请稍后再试。感谢您的热心参与！")
+    return _light_error(429, "rate_limited", "操作过于频繁，请稍后再试")
+
+
+@bp.errorhandler(413)
+def _too_large(exc):
+    return _light_error(413, "too_large", f"提交的内容太长（意见建议最多 {rules.TEXT_MAX} 字），请精简后再提交")
+
+
+# ---- public ------------------------------------------------------------------------------------------------
+
+def _posting_member():
+    if current_user.is_authenticated and current_user.role == Role.DELEGATE:
+        return current_member()
+    return None
+
+
+@bp.route("/s/<key>", methods=["GET", "POST"])
+@limiter.limit(_view_limit, key_func=client_address, methods=["GET"])
+@limiter.limit(_submit_limit, key_func=client_address, methods=["POST"])
+def public(key: str):
+    key = key[:40]
+    member = _posting_member()
+    form = SuggestionForm()
+    form_error, status = "", 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            if form.website.data:
+                # a robot filled the hidden field: answer as if stored, store nothing
+                flash("感谢您的参与！您的意见建议已收到，审核后将公开显示。", "success")
+                return redirect(url_for(".public", key=key, _anchor="form"))
+            try:
+                services.submit_suggestion(
+                    key, text=form.text.data, name=form.name.data or "", phone=form.phone.data or "",
+                    sector=form.sector.data or "", occupation=form.occupation.data or "",
+                    district=form.district.data or "", member=member)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                if exc.code == "not_found":
+                    raise
+                form_error, status = exc.message, int(exc.status)
+            else:
+                flash("感谢您的参与！您的意见建议已收到，审核后将公开显示。", "success")
+                return redirect(url_for(".public", key=key, _anchor="form"))
+        else:
+            form_error, status = "提交未成功，请按提示修改后再提交", 400
+    page = request.args.get("page", 1, type=int) or 1
+    data = services.public_view(key, min(max(page, 1), 10_000))
+    if request.method == "GET":
+        _count_visit(data["topic"]["id"])
+    return render_template("consult/public.html", d=data, form=form, member=member, form_error=form_error,
+                           limits=rules), status
+
+
+def _count_visit(topic_id: int) -> None:
+    try:
+        if services.count_visit(topic_id, client_address() + "|" + request.headers.get("User-Agent", "")[:200]):
+            db.session.commit()  # end the read transaction before writing
+            begin_write()
+            services.flush_visits()
+            db.session.commit()
+    except Exception:  # a counter must never break the page
+        db.session.rollback()
+        log.exception("consult: could not write visit counts")
+
+
+# ---- staff -------------------------------------------------------------------------------------------------
+
+def public_url(topic) -> str:
+    base = current_app.config.get("CONSULT_PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(".public", key=topic.public_key)
+    return url_for(".public", key=topic.public_key, _external=True)
+
+
+@bp.get("/consult/")
+@roles_required(Role.SECRETARIAT)
+def topics():
+    counts = dict(db.session.execute(db.select(services.Suggestion.topic_id, db.func.count())
+                                     .group_by(services.Suggestion.topic_id)).all())
+    pending = dict(db.session.execute(db.select(services.Suggestion.topic_id, db.func.count())
+                                      .where(services.Suggestion.visibility == rules.Visibility.PENDING)
+                                      .group_by(services.Suggestion.topic_id)).all())
+    return render_template("consult/topics.html", topics=services.list_topics(), counts=counts, pending=pending,
+                           offices=services.list_offices(), office_form=OfficeForm())
+
+
+@bp.post("/consult/offices")
+@roles_required(Role.SECRETARIAT)
+def add_office():
+    form = OfficeForm()
+    if form.validate_on_submit():
+        services.add_office(form.name.data, form.kind.data)
+        db.session.commit()
+        flash("已添加", "success")
+    else:
+        flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for(".topics"))
+
+
+def _to_utc(value: datetime | None):
+    return value.replace(tzinfo=CHINA) if value else None
+
+
+@bp.route("/consult/new", methods=["GET", "POST"])
+@bp.route("/consult/<int:topic_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.SECRETARIAT)
+def edit_topic(topic_id: int | None = None):
+    topic = services.get_topic(topic_id) if topic_id else None
+    form = TopicForm(obj=topic)
+    form.office_id.choices = [(0, "—")] + [(o.id, o.name) for o in services.list_offices()]
+    form.meeting_id.choices = [(0, "—")] + [(m.id, m.title) for m in db.session.scalars(
+        db.select(Meeting).order_by(Meeting.starts_on.desc()))]
+    if topic is not None and not form.is_submitted():
+        form.opens_at.data = local(topic.opens_at).replace(tzinfo=None) if topic.opens_at else None
+        form.closes_at.data = local(topic.closes_at).replace(tzinfo=None) if topic.closes_at else None
+        form.office_id.data = topic.office_id or 0
+        form.meeting_id.data = topic.meeting_id or 0
+    if form.validate_on_submit():
+        topic = services.save_topic(
+            topic, title=form.title.data.strip(), slug=form.slug.data, background=form.background.data or "",
+            questions=form.questions.data or "", opens_at=_to_utc(form.opens_at.data),
+            closes_at=_to_utc(form.closes_at.data), office_id=form.office_id.data or None,
+            meeting_id=form.meeting_id.data or None)
+        db.session.commit()
+        flash("议题已保存", "success")
+        return redirect(url_for(".topic", topic_id=topic.id))
+    return render_template("consult/edit_topic.html", form=form, topic=topic)
+
+
+@bp.get("/consult/<int:topic_id>")
+@roles_required(Role.SECRETARIAT)
+def topic(topic_id: int):
+    topic = services.get_topic(topic_id)
+    if services.flush_visits():
+        db.session.commit()
+    return render_template("consult/topic.html", topic=topic, stats=services.statistics(topic),
+                           url=public_url(topic), statuses=rules.TopicStatus,
+                           transitions=rules.TOPIC_TRANSITIONS[topic.status])
+
+
+@bp.post("/consult/<int:topic_id>/status")
+@roles_required(Role.SECRETARIAT)
+def topic_status(topic_id: int):
+    topic = services.get_topic(topic_id)
+    services.set_topic_status(topic, request.form.get("status", ""))
+    db.session.commit()
+    flash(f"议题状态：{topic.status.label}", "success")
+    return redirect(url_for(".topic", topic_id=topic.id))
+
+
+@bp.get("/consult/<int:topic_id>/stats.json")
+@roles_required(Role.SECRETARIAT)
+def stats_json(topic_id: int):
+    topic = services.get_topic(topic_id)
+    if services.flush_visits():
+        db.session.commit()
+    return jsonify({"ok": True, **services.statistics(topic)})
+
+
+@bp.get("/consult/<int:topic_id>/moderation")
+@roles_required(Role.SECRETARIAT)
+def moderation(topic_id: int):
+    topic = services.get_topic(topic_id)
+    visibility = request.args.get("v", "pending")
+    if visibility not in {v.value for v in rules.Visibility}:
+        visibility = ""
+    q = request.args.get("q", "").strip()[:50]
+    items = services.moderation_queue(topic, visibility or None, q)
+    return render_template("consult/moderation.html", topic=topic, items=items, visibility=visibility, q=q,
+                           merged=services.merged_counts(topic), offices=services.list_offices(),
+                           Visibility=rules.Visibility, HideReason=rules.HideReason, rules=rules)
+
+
+@bp.post("/consult/suggestions/<int:suggestion_id>/<action>")
+@roles_required(Role.SECRETARIAT)
+def act(suggestion_id: int, action: str):
+    f = request.form
+    s = services.moderate(suggestion_id, action, reason=f.get("reason"), answer=f.get("answer"),
+                          answered_by=f.get("answered_by", ""), merge_into_id=f.get("merge_into", type=int),
+                          tags=f.get("tags"), office_id=f.get("office_id", type=int))
+    topic_id = s.topic_id
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": True, "visibility": s.visibility.value, "status": s.status.value})
+    flash(f"第 {suggestion_id} 条：{rules.ACTION_LABELS.get(action, action)}完成", "success")
+    back = request.form.get("next") or url_for(".moderation", topic_id=topic_id)
+    if not back.startswith("/consult/"):
+        back = url_for(".moderation", topic_id=topic_id)
+    return redirect(back + f"#s{suggestion_id}")
+
+
+@bp.post("/consult/suggestions/<int:suggestion_id>/phone")
+@roles_required(Role.SECRETARIAT)
+def reveal_phone(suggestion_id: int):
+    phone = services.reveal_phone(suggestion_id)
+    topic_id = services.get_suggestion(suggestion_id).topic_id
+    db.session.commit()
+    flash(f"第 {suggestion_id} 条的联系电话：{phone or '未留电话'}（查看已记录）", "info")
+    return redirect(url_for(".moderation", topic_id=topic_id, v=request.form.get("v", "")) + f"#s{suggestion_id}")
+
+
+@bp.get("/consult/<int:topic_id>/export.<fmt>")
+@roles_required(Role.SECRETARIAT)
+def export(topic_id: int, fmt: str):
+    topic = services.get_topic(topic_id)
+    stamp = datetime.now(CHINA).strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mime = services.export_csv(topic), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, mime = services.export_xlsx(topic), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise DomainError("bad_format", "只支持导出 .xlsx 或 .csv")
+    services.record("consult.export", f"topic:{topic.id}", {"format": fmt})
+    db.session.commit()
+    return _download(body, mime, f"码上商量-{topic.id}-{stamp}.{fmt}")
+
+
+def _download(body: bytes, mime: str, filename: str, inline: bool = False) -> Response:
+    from urllib.parse import quote
+
+    response = Response(body, mimetype=mime)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename=\"topic.{filename.rsplit('.', 1)[-1]}\"; " \
+                                              f"filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@bp.get("/consult/<int:topic_id>/report.pdf")
+@roles_required(Role.SECRETARIAT)
+def report(topic_id: int):
+    topic = services.get_topic(topic_id)
+    if services.flush_visits():
+        db.session.commit()
+    return _download(services.report_pdf(topic), "application/pdf", f"码上商量报告-{topic.id}.pdf", inline=True)
+
+
+@bp.get("/consult/<int:topic_id>/poster.pdf")
+@roles_required(Role.SECRETARIAT)
+def poster(topic_id: int):
+    topic = services.get_topic(topic_id)
+    size = "A3" if request.args.get("size", "A4").upper() == "A3" else "A4"
+    return _download(services.poster_pdf(topic, public_url(topic), size), "application/pdf",
+                     f"码上商量海报-{topic.id}-{size}.pdf", inline=True)
+
+
+@bp.get("/consult/<int:topic_id>/qr.png")
+@roles_required(Role.SECRETARIAT)
+def qr(topic_id: int):
+    topic = services.get_topic(topic_id)
+    box = min(max(request.args.get("box", 10, type=int) or 10, 2), 40)
+    return _download(services.qr_png(public_url(topic), box), "image/png", f"码上商量二维码-{topic.id}.png",
+                     inline=request.args.get("download") is None)
+
+
+# ---- the delegate's phone: open topics as a card ------------------------------------------------------------
+
+def _member_card(member, meeting):
+    topics = services.open_topics_for_members()
+    if not topics:
+        return []
+    items = "".join(f'<li><a href="{escape(url_for("consult.public", key=t.public_key))}">{escape(t.title)}</a></li>'
+                    for t in topics)
+    return [{"key": "consult", "title": "码上商量", "order": 80,
+             "html": Markup(f'<p class="mb-1 small text-muted">正在征集意见的议题：</p><ul class="mb-0">{items}</ul>')}]
+
+
+try:
+    from ..delegate.routes import CARD_PROVIDERS
+
+    if _member_card not in CARD_PROVIDERS:
+        CARD_PROVIDERS.append(_member_card)
+except ImportError:  # pragma: no cover
+    pass
