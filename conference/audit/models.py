@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -14,7 +15,7 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(120))  # "staff:3 张三" / "member:12 李四" / "system"
     action: Mapped[str] = mapped_column(String(80), index=True)  # e.g. "seating.move", "vote.open"
     target: Mapped[str] = mapped_column(String(120), default="")  # e.g. "sitting:3"

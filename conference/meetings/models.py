@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..registration.models import str_enum
 from ..timeutil import utcnow
@@ -38,7 +39,7 @@ class Meeting(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     sittings: Mapped[list["Sitting"]] = relationship(back_populates="meeting", order_by="Sitting.starts_at",
                                                      cascade="all, delete-orphan")
@@ -55,8 +56,8 @@ class Sitting(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     kind: Mapped[SittingKind] = mapped_column(str_enum(SittingKind, 10), default=SittingKind.PLENARY)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     place: Mapped[str] = mapped_column(String(120), default="")
     body: Mapped[Body] = mapped_column(str_enum(Body, 10), default=Body.ALL)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("member_group.id"), nullable=True)
