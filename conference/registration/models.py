@@ -145,6 +145,7 @@ class Leave(db.Model):
     decision_note: Mapped[str] = mapped_column(String(200), default="")
 
     member: Mapped[Member] = relationship(lazy="joined")
+    sitting = relationship("Sitting", lazy="joined")
     __table_args__ = (UniqueConstraint("sitting_id", "member_id"),)
 
     def __repr__(self) -> str:
