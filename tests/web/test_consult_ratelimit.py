@@ -1,0 +1,81 @@
+"""码上商量 rate limits with Flask-Limiter switched on (memory storage), on an app of their own."""
+from __future__ import annotations
+
+import pytest
+
+from conference.extensions import db, limiter
+
+
+@pytest.fixture
+def limited_app(tmp_path, monkeypatch):
+    from config import TestingConfig
+    from conference import create_app
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'rl.db'}"
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "memory://"
+        TRUST_PROXY = False
+        SERVER_NAME = "localhost"
+
+    app = create_app(Cfg)
+    # the limiter is one shared object: keep it on for this test only, with empty counters
+    monkeypatch.setattr(limiter, "enabled", True)
+    limiter.reset()
+    with app.app_context():
+        db.create_all()
+        from conference.consult.models import Topic
+
+        db.session.add(Topic(slug="rl", title="限流测试议题", status="open"))
+        db.session.commit()
+    yield app
+    limiter.reset()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _post(client, i, **headers):
+    return client.post("/s/rl", data={"text": f"第{i}条不重复的建议内容", "consent": "y"}, headers=headers)
+
+
+def _count(app):
+    from conference.consult.models import Suggestion
+
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Suggestion))
+
+
+def test_five_suggestions_a_minute_per_address(limited_app):
+    client = limited_app.test_client()
+    assert [_post(client, i).status_code for i in range(5)] == [302] * 5
+    response = _post(client, 5)
+    assert response.status_code == 429
+    assert "提交过于频繁" in response.get_data(as_text=True)
+    assert _count(limited_app) == 5
+    # reading the page is not limited by the submissions
+    assert client.get("/s/rl").status_code == 200
+    # another address may still post
+    other = limited_app.test_client()
+    assert other.post("/s/rl", data={"text": "另一个地址的建议", "consent": "y"},
+                      environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302
+    assert _count(limited_app) == 6
+
+
+def test_forwarded_address_is_trusted_only_behind_a_proxy(limited_app, monkeypatch):
+    client = limited_app.test_client()
+    # without TRUST_PROXY a forged X-Forwarded-For does not buy new allowances
+    codes = [_post(client, i, **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(7)]
+    assert codes == [302] * 5 + [429] * 2
+    monkeypatch.setitem(limited_app.config, "TRUST_PROXY", True)
+    codes = [_post(client, 100 + i, **{"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(7)]
+    assert codes == [302] * 7
+    codes = [_post(client, 200 + i, **{"X-Forwarded-For": "192.0.2.9"}).status_code for i in range(6)]
+    assert codes == [302] * 5 + [429]
+
+
+def test_page_views_have_a_generous_limit(limited_app, monkeypatch):
+    monkeypatch.setitem(limited_app.config, "CONSULT_VIEW_LIMIT", "8/minute")
+    client = limited_app.test_client()
+    codes = [client.get("/s/rl").status_code for _ in range(10)]
+    assert codes == [200] * 8 + [429] * 2
