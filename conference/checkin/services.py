@@ -57,7 +57,7 @@ def seat_label(sitting: Sitting, member: Member) -> str:
     if fn is None:
         return ""
     try:
-        return fn(sitting, member) or ""
+        return fn(sitting.id, member.id) or ""
     except (TypeError, AttributeError, LookupError, DomainError):
         log.warning("seat_label unavailable for sitting %s member %s", sitting.id, member.id, exc_info=True)
         return ""
@@ -272,7 +272,7 @@ def self_checkin(member: Member, code: str, *, sitting_id: int | None = None, no
     nonce = _clean_nonce(nonce)
     if not isinstance(code, str) or len(code) > 512:
         _refuse("malformed", "无法识别的二维码")
-    token = accounts.verify_token(code, tokens.KIND_SITTING)
+    token = accounts.verify_token(_code_from_url(code), tokens.KIND_SITTING)
     if sitting_id is not None and token.subject != sitting_id:
         _refuse("wrong_sitting", "这不是本会次的签到码")
     start_write()
@@ -288,6 +288,17 @@ def self_checkin(member: Member, code: str, *, sitting_id: int | None = None, no
     actor = Actor(user_id=None, name=member.name)
     return _check_in(sitting, member, method=Method.SELF, station="自助签到", actor=actor, nonce=nonce,
                      scanned_at=None, override="")
+
+
+def _code_from_url(text: str) -> str:
+    """The screen's QR holds a URL …/checkin/self?c=<token>, so a phone's own camera app opens the page."""
+    if "?" in text and "c=" in text:
+        from urllib.parse import parse_qs, urlsplit
+
+        values = parse_qs(urlsplit(text.strip()).query).get("c")
+        if values:
+            return values[0]
+    return text
 
 
 def manual_checkin(sitting_id: int, member_id: int, *, reason: str, actor: Actor, station: str = "") -> dict:
@@ -489,8 +500,14 @@ def board_payload(sitting: Sitting) -> dict:
 
 
 def _touch(sitting: Sitting) -> None:
-    sitting_id = sitting.id
-    realtime.touch_after_commit(f"checkin:board:{sitting_id}", lambda: broadcast_board(sitting_id))
+    """Mark the sitting's board dirty: one coalesced broadcast per throttle interval, never one per scan."""
+    sitting_id, app = sitting.id, current_app._get_current_object()
+
+    def produce():
+        with app.app_context():  # this app's database, even when several apps share the throttle (tests)
+            broadcast_board(sitting_id)
+
+    realtime.touch_after_commit(f"checkin:board:{sitting_id}", produce)
 
 
 def broadcast_board(sitting_id: int) -> None:
