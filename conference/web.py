@@ -85,6 +85,7 @@ SITTING_LINKS = (
     ("checkin.station", "扫码签到", (Role.CHECKIN,)),
     ("checkin.board", "出席看板", (Role.SECRETARIAT, Role.PRESIDER, Role.CHECKIN)),
     ("checkin.screen", "大屏", (Role.SCREEN, Role.PRESIDER)),
+    ("checkin.report", "出席报告", (Role.SECRETARIAT, Role.PRESIDER)),
     ("agenda.sitting", "议程", (Role.SECRETARIAT,)),
     ("agenda.console", "主持台", (Role.PRESIDER,)),
     ("voting.sitting", "表决", (Role.PRESIDER,)),
