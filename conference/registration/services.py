@@ -578,7 +578,7 @@ def file_leave(member: Member, sitting: Sitting, reason: str, *, filed_by: str, 
         raise DomainError("too_long", "请假事由最多 500 字")
     _check_can_file(member, sitting, by_staff=by_staff)
     leave = db.session.scalar(select(Leave).where(Leave.sitting_id == sitting.id, Leave.member_id == member.id)
-                              .with_for_update())
+                              .with_for_update(of=Leave))
     if leave is not None and leave.status in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
         raise Conflict("already_filed", f"已有“{sitting.title}”的请假（{leave.status.label}），无需重复提交")
     if leave is None:
