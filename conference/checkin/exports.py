@@ -115,12 +115,6 @@ def attendance_xlsx(sitting: Sitting, att: services.Attendance) -> bytes:
     return buf.getvalue()
 
 
-def pass_holders() -> list[Member]:
-    members = db.session.scalars(select(Member).where(Member.active.is_(True))).unique().all()
-    return sorted(members, key=lambda m: (m.committee_role.rank if m.committee_role.rank < 3 else 3,
-                                          m.sector.position if m.sector else 10 ** 6, sort_key(m.name)))
-
-
 def passes_pdf(meeting: Meeting | None, members: list[Member], layout: str = "sheet") -> bytes:
     from ..pdf import data
     from ..pdf.renderers import render_passes
@@ -135,4 +129,4 @@ def passes_pdf(meeting: Meeting | None, members: list[Member], layout: str = "sh
     return render_passes(batch, layout=layout)
 
 
-__all__ = ["qr_svg", "attendance_pdf", "signin_pdf", "attendance_xlsx", "passes_pdf", "pass_holders", "utcnow"]
+__all__ = ["qr_svg", "attendance_pdf", "signin_pdf", "attendance_xlsx", "passes_pdf", "utcnow"]

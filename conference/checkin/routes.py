@@ -228,7 +228,10 @@ def passes():
     query = request.args.get("q", "")
     meeting = meetings.current_meeting()
     found = services.find_members(query, limit=50) if query else []
-    return render_template("checkin/passes.html", meeting=meeting, query=query, found=found)
+    from flask import current_app
+
+    jobs = "jobs.create" in current_app.view_functions  # the bulk job runs in a worker process, not in a request
+    return render_template("checkin/passes.html", meeting=meeting, query=query, found=found, jobs=jobs)
 
 
 @bp.get("/members/<int:member_id>/pass.pdf")
@@ -240,15 +243,6 @@ def member_pass(member_id: int):
     meeting = meetings.current_meeting()
     pdf = exports.passes_pdf(meeting, [member], layout="single")
     return _send(pdf, f"参会证-{member.member_no}.pdf", "application/pdf")
-
-
-@bp.get("/meetings/<int:meeting_id>/passes.pdf")
-@roles_required(Role.SECRETARIAT)
-def meeting_passes(meeting_id: int):
-    meeting = meetings.get_meeting(meeting_id)
-    members = exports.pass_holders()
-    return _send(exports.passes_pdf(meeting, members, layout="sheet"), f"参会证-{meeting.title}.pdf",
-                 "application/pdf")
 
 
 def _send(data: bytes, filename: str, mimetype: str):

@@ -143,3 +143,13 @@ def test_exports(setup, make, login_as, app):
     assert text.index("丁一") < text.index("王伟") < text.index("田富")
     card = staff.get(f"/checkin/members/{members[0].id}/pass.pdf")
     assert card.status_code == 200 and card.data.startswith(b"%PDF")
+
+
+def test_passes_page_offers_single_card_and_bulk_job(app, make, login_as):
+    meeting = make.meeting()
+    make.member("王伟")
+    staff = app.test_client()
+    login_as(staff, "secretariat")
+    page = staff.get("/checkin/passes?q=王")
+    assert page.status_code == 200 and "打印参会证" in page.text and "/pass.pdf" in page.text
+    assert 'value="passes"' in page.text and f'value="{meeting.id}"' in page.text
