@@ -252,3 +252,19 @@ def test_names_sort_cli(app, convention, expected):
     result = app.test_cli_runner().invoke(args=["names", "sort", "--convention", convention],
                                           input="洪少东\n田大利\n欧阳少东\n田富\n丁一\n")
     assert result.exit_code == 0 and result.output.split() == expected
+
+
+def test_sample_fixtures_parse_identically(ctx):
+    from pathlib import Path
+
+    from conference.registration.sectors import NATIONAL_SECTORS
+
+    db.session.add_all([Sector(name=n, position=i) for i, n in enumerate(NATIONAL_SECTORS, 1)]
+                       + [Group(name=f"第{c}组", position=i) for i, c in enumerate("一二三", 1)])
+    db.session.commit()
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
+    utf8 = services.check_roster((folder / "sample.csv").read_bytes())
+    gbk = services.check_roster((folder / "sample-gbk.csv").read_bytes())
+    assert utf8.ok and gbk.ok
+    assert utf8.preview.added == gbk.preview.added and len(utf8.preview.added) == 4
+    assert {r["name"] for r in gbk.preview.added} >= {"王平", "欧阳晓东"}
