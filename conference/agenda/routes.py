@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -56,12 +56,11 @@ def meeting(meeting_id: int):
                            items=items, choices=services.audience_choices(), kinds=aud.KIND_LABELS,
                            audience_label=services.audience_label, expired=services.expired,
                            word_ok=services.office_binary() is not None,
+                           jobs_enabled="jobs.create" in current_app.view_functions,
                            limit_mb=int(_limit() // (1024 * 1024)))
 
 
 def _limit() -> int:
-    from flask import current_app
-
     return int(current_app.config.get("AGENDA_MAX_DOCUMENT_BYTES", services.DEFAULT_DOCUMENT_LIMIT))
 
 
