@@ -12,15 +12,15 @@
     if (!st) return;
     document.querySelectorAll('[data-item-id]').forEach(li => {
       const on = String(li.dataset.itemId) === String(st.item_id);
-      li.classList.toggle(isScreen ? 'text-warning' : 'active', on);
-      if (isScreen) li.classList.toggle('fw-bold', on);
+      li.classList.toggle(isScreen ? 'text-warning' : 'list-group-item-warning', on);
+      li.classList.toggle('fw-bold', on);
     });
     const line = document.querySelector('[data-current-line]');
     if (line) line.textContent = st.item_id ? (st.number + '. ' + st.title) : (isScreen ? '会议即将开始' : '（未开始）');
     const presenter = document.querySelector('[data-current-presenter]');
     if (presenter) presenter.textContent = st.presenter || '';
     const docs = document.querySelector('[data-current-docs]');
-    if (docs && st.documents) docs.textContent = st.documents.map(d => '📄 ' + d.title).join('　');
+    if (docs && st.documents) docs.textContent = st.documents.map(d => '［文件］' + d.title).join('　');
   }
 
   const socket = window.connectSocket(ok => {

@@ -29,7 +29,7 @@
       docs.textContent = '';
       st.documents.forEach(d => {
         const a = document.createElement('a');
-        a.href = '/agenda/documents/' + d.id; a.textContent = '📄 ' + d.title;
+        a.href = '/agenda/documents/' + d.id; a.textContent = '［文件］' + d.title;
         docs.appendChild(a);
       });
     }

@@ -44,7 +44,7 @@ def test_delegate_reads_document_and_secretariat_sees_receipt(live_server, phone
     today_card.locator(f'[data-sitting-id="{sitting_id}"] a', has_text="议程与文件").click()
     phone.wait_for_url(f"**/agenda/sittings/{sitting_id}/view")
     assert "听取和审议政协常务委员会工作报告" in phone.content()
-    phone.get_by_role("link", name="📄 政协常务委员会工作报告").first.click()
+    phone.get_by_role("link", name="［文件］政协常务委员会工作报告").first.click()
     phone.wait_for_url(f"**/agenda/documents/{doc_id}")
     first_page = phone.locator("img.page-img").first
     first_page.wait_for(state="visible")
