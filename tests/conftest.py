@@ -21,14 +21,23 @@ BACKENDS = ("sqlite", "postgresql")
 @contextlib.contextmanager
 def isolated():
     """Run a request as production does: in its own app context (own DB session, own ``g``),
-    even while the test itself holds an app context."""
+    even while the test itself holds an app context. The test's own session is committed before (the request
+    sees the test's changes) and after (the test's next read sees the request's changes, also on SQLite, whose
+    open read transactions keep their snapshot)."""
+    from flask import has_app_context
     from flask.globals import _cv_app
 
+    from conference.extensions import db
+
+    if has_app_context():
+        db.session.commit()
     token = _cv_app.set(None)
     try:
         yield
     finally:
         _cv_app.reset(token)
+        if has_app_context():
+            db.session.commit()
 
 
 class IsolatedClient(FlaskClient):

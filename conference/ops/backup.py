@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from sqlalchemy import Date, DateTime, Integer, LargeBinary, Time, Uuid, func, select, text
+from sqlalchemy.types import TypeDecorator
 
 from ..errors import DomainError
 from ..extensions import db
@@ -45,7 +46,7 @@ def _decode(column, value):
         return None
     if isinstance(value, dict) and set(value) == {"$b64"}:
         return base64.b64decode(value["$b64"])
-    kind = column.type
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
     if isinstance(kind, DateTime):
         return dt.datetime.fromisoformat(value)
     if isinstance(kind, Date):
