@@ -80,8 +80,9 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # Secure cookies behind TLS (nginx); only a test cluster on loopback http turns this off.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
     @classmethod
     def init_app(cls, app) -> None:

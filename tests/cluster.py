@@ -1,0 +1,138 @@
+"""Production-shaped servers for tests: gunicorn gevent workers on one PostgreSQL database and one Redis."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from tests import services
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """Several gunicorn masters (one gevent worker each, separate processes and ports), production config."""
+
+    def __init__(self, tmp: Path, size: int = 2, members: int = 40):
+        self.tmp = tmp
+        self.size = size
+        self.members = members
+        self.database_url = services.create_pg_database("conf_cluster")
+        self.channel = f"conference-test-{uuid.uuid4().hex[:8]}"
+        self.env = {**os.environ, "CONFERENCE_ENV": "production", "SECRET_KEY": "cluster-secret-" + "x" * 20,
+                    "DATABASE_URL": self.database_url, "REDIS_URL": services.require_redis(),
+                    "SOCKETIO_CHANNEL": self.channel, "CONFERENCE_INSTANCE": str(tmp), "UPLOAD_DIR": str(tmp / "up"),
+                    "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
+                    "GUNICORN_WORKERS": "1", "SESSION_COOKIE_SECURE": "0"}
+        self.env.pop("TEST_DATABASE_URL", None)
+        self.procs: list[subprocess.Popen | None] = []
+        self.ports: list[int] = []
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{p}" for p in self.ports]
+
+    def prepare(self) -> None:
+        """Migrate the database as production does, then load demo data."""
+        flask = [sys.executable, "-m", "flask", "--app", "conference"]
+        for args in (["db", "upgrade"], ["demo", "load", "--members", str(self.members)]):
+            run = subprocess.run(flask + args, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
+            if run.returncode != 0:
+                raise RuntimeError(f"{args}: {run.stdout}{run.stderr}")
+
+    def start(self) -> "Cluster":
+        self.prepare()
+        for _ in range(self.size):
+            self.ports.append(free_port())
+            self.procs.append(None)
+        for index in range(self.size):
+            self.start_worker(index)
+        return self
+
+    def start_worker(self, index: int) -> None:
+        port = self.ports[index]
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        log = open(self.tmp / f"gunicorn-{port}.log", "ab")
+        self.procs[index] = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "scripts/deploy/gunicorn.conf.py", "conference.wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn on {port} did not start: {(self.tmp / f'gunicorn-{port}.log').read_text()[-3000:]}")
+
+    def kill_worker(self, index: int) -> None:
+        proc = self.procs[index]
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+    def stop(self) -> None:
+        for index in range(len(self.procs)):
+            self.kill_worker(index)
+        services.drop_pg_database(self.database_url)
+
+
+def staff_session(base_url: str, username: str, password: str = "demo-2026") -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base_url}/login").text
+    token = re.search(r'name="staff-csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'id="staff-csrf_token"[^>]*value="([^"]+)"', page)
+    r = session.post(f"{base_url}/login", data={"staff-csrf_token": token.group(1), "staff-username": username,
+                                                "staff-password": password, "staff-submit": "登录"},
+                     allow_redirects=False)
+    assert r.status_code == 302, r.text[:500]
+    return session
+
+
+def member_session(base_url: str, login_path: str) -> requests.Session:
+    session = requests.Session()
+    r = session.get(base_url + login_path, allow_redirects=False)
+    assert r.status_code == 302, r.text[:300]
+    return session
+
+
+def csrf_of(session: requests.Session, url: str) -> str:
+    page = session.get(url).text
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def socket_client(base_url: str, session: requests.Session):
+    """A python-socketio client on the websocket transport, authenticated by the session cookie."""
+    import socketio
+
+    client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+    received: list[tuple[str, object]] = []
+    client.on("*", lambda event, data=None: received.append((event, data)))
+    cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.get_dict().items())
+    client.connect(base_url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+    client.received = received
+    return client
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
