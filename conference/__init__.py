@@ -9,7 +9,7 @@ from flask import Flask
 # Every domain package; each may have routes.py (a blueprint named ``bp``), events.py (socket handlers),
 # cli.py (a ``register(app)`` function) and models.py. Order matters only for the navigation.
 DOMAINS = ("accounts", "audit", "home", "delegate", "meetings", "registration", "seating", "checkin", "agenda", "voting",
-           "consult", "reports", "ops")
+           "consult", "reports", "jobs", "ops")
 
 
 def optional_module(module: str):
@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
     from . import dbsetup  # noqa: F401  (engine event listeners)
     from .errors import register_error_handlers
     from .logging_setup import configure_logging
+    from .realtime import make_client_manager
     from .extensions import csrf, db, limiter, login_manager, migrate, socketio
     from .web import register_web
 
@@ -51,8 +52,8 @@ def create_app(config=None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        client_manager=make_client_manager(app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+                                           app.config.get("SOCKETIO_CHANNEL", "flask-socketio")),
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
         ping_interval=20, ping_timeout=25,
         max_http_buffer_size=1_000_000,

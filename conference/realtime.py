@@ -11,6 +11,7 @@ import logging
 import threading
 from typing import Callable
 
+import socketio as socketio_lib
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -45,6 +46,38 @@ def _run_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_after_rollback(session: Session, *args) -> None:
     session.info.pop(_PENDING, None)
+
+
+class ResilientRedisManager(socketio_lib.RedisManager):
+    """Redis message queue that degrades to this process's own clients when Redis is down.
+
+    python-socketio logs "Cannot publish to redis... giving up" and drops the event; a single process must keep
+    working in the hall, so the event is delivered locally instead (other workers miss it until Redis returns;
+    /readyz reports Redis as down meanwhile).
+    """
+
+    degraded = False
+
+    def _publish(self, data):
+        result = super()._publish(data)
+        if result is None and isinstance(data, dict) and data.get("method") == "emit":
+            if not self.degraded:
+                log.warning("redis unreachable: delivering Socket.IO events to this process's clients only")
+            self.degraded = True
+            self._handle_emit(data)
+        elif result is not None and self.degraded:
+            log.warning("redis reachable again: Socket.IO events go through the message queue")
+            self.degraded = False
+        return result
+
+
+def make_client_manager(url: str | None, channel: str):
+    """The Socket.IO client manager: Redis (shared by all workers) when configured, else in-process."""
+    if not url:
+        return None
+    if not url.startswith(("redis://", "rediss://")):
+        raise ValueError("SOCKETIO_MESSAGE_QUEUE must be a redis:// URL")
+    return ResilientRedisManager(url, channel=channel)
 
 
 class Throttle:

@@ -28,3 +28,20 @@ def test_throttle_coalesces(app):
             realtime.throttle.touch("k", lambda: calls.append(1))
     assert realtime.throttle.flush() == 1 and calls == [1]
     assert realtime.throttle.flush() == 0
+
+
+def test_redis_down_degrades_to_local_delivery():
+    from conference.realtime import ResilientRedisManager
+    from tests.services import require_redis
+
+    down = ResilientRedisManager("redis://127.0.0.1:1/0", channel="t-down", write_only=True)
+    delivered = []
+    down._handle_emit = delivered.append
+    message = {"method": "emit", "event": "checkin:board", "data": [{"present": 1}], "namespace": "/", "room": "x"}
+    down._publish(message)
+    assert down.degraded and delivered == [message]
+
+    up = ResilientRedisManager(require_redis(), channel="t-up", write_only=True)
+    up._handle_emit = delivered.append
+    assert up._publish(message) is not None
+    assert not up.degraded and len(delivered) == 1
