@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
+from functools import lru_cache
 
-from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, session,
                    url_for)
+from flask_wtf.csrf import generate_csrf
+from limits import parse_many
+from werkzeug.exceptions import TooManyRequests
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -43,22 +48,64 @@ def _submit_limit() -> str:
     return current_app.config.get("CONSULT_SUBMIT_LIMIT", "5/minute;30/hour")
 
 
+@lru_cache(maxsize=32)
+def _parsed_limits(text: str) -> tuple:
+    return tuple(parse_many(text))
+
+
+def _rate_limited() -> bool:
+    """Count this request against the client's allowance (Flask-Limiter's storage: Redis in production).
+
+    Checked before CSRF, form parsing and the database, so a flood from one address is refused for the cost of a
+    counter increment and does not queue in front of other visitors."""
+    if not (limiter.enabled and limiter.initialized):
+        return False
+    which, text = ("submit", _submit_limit()) if request.method == "POST" else ("view", _view_limit())
+    key = client_address()
+    try:
+        strategy = limiter.limiter
+        return not all(strategy.hit(item, "consult", which, key) for item in _parsed_limits(text))
+    except Exception:  # the limit store is down: keep the page up, say so in the log
+        log.exception("consult: rate-limit storage unavailable")
+        return False
+
+
 @bp.url_value_preprocessor
-def _cap_public_body(endpoint, values):
-    # runs before CSRFProtect reads the form: a huge post is refused before it is parsed
-    if endpoint == "consult.public" and request.method == "POST":
+def _guard_public(endpoint, values):
+    # runs before CSRFProtect reads the form and before any database work
+    if endpoint != "consult.public":
+        return
+    if request.method == "POST":
         request.max_content_length = current_app.config.get("CONSULT_MAX_BODY", PUBLIC_BODY_MAX)
+    if _rate_limited():
+        # Tarpit: under gevent a sleeping refusal costs no CPU, and a robot that waits for each answer before
+        # sending the next request slows down to (its connections / delay) requests a second.
+        delay = current_app.config.get("CONSULT_TARPIT_SECONDS")
+        if delay is None:
+            delay = 1.0 if current_app.config.get("SOCKETIO_ASYNC_MODE") in ("gevent", "eventlet") else 0.0
+        if delay > 0:
+            time.sleep(delay)
+        raise TooManyRequests()
 
 
 def _light_error(status: int, code: str, message: str):
     return render_template("consult/public_error.html", code=code, message=message), status
 
 
+_TOO_MANY = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                 "content=\"width=device-width, initial-scale=1\"><title>请稍后再试 - 码上商量</title></head>"
+                 "<body style=\"font:16px/1.6 sans-serif;max-width:640px;margin:2rem auto;padding:0 1rem\">"
+                 "<h1 style=\"font-size:1.2rem;color:#b71c1c\">{}过于频繁，请稍后再试。感谢您的热心参与！</h1>"
+                 "<p style=\"color:#777\">错误代码：rate_limited</p><p><a href=\"javascript:history.back()\">返回</a></p>"
+                 "</body></html>")
+TOO_MANY_HTML = {"POST": _TOO_MANY.format("提交"), "GET": _TOO_MANY.format("访问")}
+
+
 @bp.errorhandler(429)
 def _too_many(exc):
-    if request.endpoint == "consult.public":
-        return _light_error(429, "rate_limited", "提交过于频繁，请稍后再试。感谢您的热心参与！")
-    return _light_error(429, "rate_limited", "操作过于频繁，请稍后再试")
+    # a constant page: refusing a flood must cost next to nothing
+    return Response(TOO_MANY_HTML["POST" if request.method == "POST" else "GET"], status=429, mimetype="text/html",
+                    headers={"Retry-After": "60"})
 
 
 @bp.errorhandler(413)
@@ -75,14 +122,12 @@ def _posting_member():
 
 
 @bp.route("/s/<key>", methods=["GET", "POST"])
-@limiter.limit(_view_limit, key_func=client_address, methods=["GET"])
-@limiter.limit(_submit_limit, key_func=client_address, methods=["POST"])
 def public(key: str):
     key = key[:40]
     member = _posting_member()
-    form = SuggestionForm()
-    form_error, status = "", 200
+    form, form_error, status = None, "", 200
     if request.method == "POST":
+        form = SuggestionForm()
         if form.validate_on_submit():
             if form.website.data:
                 # a robot filled the hidden field: answer as if stored, store nothing
@@ -104,12 +149,30 @@ def public(key: str):
                 return redirect(url_for(".public", key=key, _anchor="form"))
         else:
             form_error, status = "提交未成功，请按提示修改后再提交", 400
-    page = request.args.get("page", 1, type=int) or 1
-    data = services.public_view(key, min(max(page, 1), 10_000))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    data = services.public_view(key, page)
     if request.method == "GET":
         _count_visit(data["topic"]["id"])
+        if member is None and "_flashes" not in session:
+            return _cached_page(key, page, data)
+    form = form or SuggestionForm()
     return render_template("consult/public.html", d=data, form=form, member=member, form_error=form_error,
                            limits=rules), status
+
+
+TOKEN_SLOT = "__CONSULT_CSRF_TOKEN_SLOT__"
+
+
+def _cached_page(key: str, page: int, data: dict):
+    """The page a new visitor sees is the same for everyone for a second, but for the CSRF token:
+    render it once per second and put each visitor's token in."""
+    def produce():
+        return render_template("consult/public.html", d=data, form=SuggestionForm(), member=None, form_error="",
+                               limits=rules,
+                               csrf_token=lambda: TOKEN_SLOT)
+    ttl = float(current_app.config.get("CONSULT_PUBLIC_CACHE_SECONDS", 0 if current_app.testing else 1.0))
+    html = services.public_cache().get(("html", key, page), ttl, produce) if ttl > 0 else produce()
+    return html.replace(TOKEN_SLOT, generate_csrf())
 
 
 def _count_visit(topic_id: int) -> None:

@@ -172,9 +172,13 @@ def _ext(name: str, factory):
     return ext[name]
 
 
+def public_cache() -> PublicCache:
+    return _ext("consult_public_cache", PublicCache)
+
+
 def invalidate(topic_id: int | None = None) -> None:
     """Moderation changed what the public sees: drop this process's cached pages (others expire in ~1 s)."""
-    _ext("consult_public_cache", PublicCache).clear()
+    public_cache().clear()
 
 
 def public_view(key: str, page: int = 1) -> dict:
@@ -182,7 +186,7 @@ def public_view(key: str, page: int = 1) -> dict:
     produce = lambda: _public_view(key, page)  # noqa: E731
     if ttl <= 0:
         return produce()
-    return _ext("consult_public_cache", PublicCache).get((key, page), ttl, produce)
+    return public_cache().get((key, page), ttl, produce)
 
 
 def _public_view(key: str, page: int) -> dict:

@@ -354,3 +354,25 @@ def test_poster_qr_and_report(ctx, client, staff_client):
     with pdfplumber.open(io.BytesIO(report.data)) as pdf:
         text = "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
     assert "报告里要出现的建议" in text and "报告里的答复" in text and "收到意见建议1条" in text
+
+
+def test_cached_public_page_has_a_working_token_and_is_refreshed_by_moderation(ctx, client, staff_client,
+                                                                               monkeypatch):
+    monkeypatch.setitem(ctx.config, "CONSULT_PUBLIC_CACHE_SECONDS", 60)
+    monkeypatch.setitem(ctx.config, "WTF_CSRF_ENABLED", True)
+    from conference.consult import services
+
+    services.public_cache().clear()
+    make_topic()
+    visitor = ctx.test_client()
+    first = client.get("/s/dianti").get_data(as_text=True)
+    second = visitor.get("/s/dianti").get_data(as_text=True)
+    token1 = first.split('name="csrf_token" value="')[1].split('"')[0]
+    token2 = second.split('name="csrf_token" value="')[1].split('"')[0]
+    assert token1 != token2 and "CSRF_TOKEN_SLOT" not in first  # each visitor gets their own token
+    assert post(visitor, csrf_token=token2).status_code == 302
+    [s] = suggestions()
+    monkeypatch.setitem(ctx.config, "WTF_CSRF_ENABLED", False)
+    staff_client.post(f"/consult/suggestions/{s.id}/publish")
+    assert GOOD in client.get("/s/dianti").get_data(as_text=True)  # moderation cleared the cache
+    services.public_cache().clear()
