@@ -134,9 +134,11 @@ def render_schedule(s: Schedule) -> bytes:
 
 # ---- passes --------------------------------------------------------------------------
 @_named(lambda b: f"参会证（{b.meeting}）")
-def render_passes(batch: PassBatch, layout: str = "sheet", *, qr: bool = True) -> bytes:
+def render_passes(batch: PassBatch, layout: str = "sheet", *, qr: bool = True, progress=None) -> bytes:
     """layout "sheet": 8 passes (2 x 4) per A4 sheet with cut marks; "single": one
-    95 x 70 mm page per pass (card printers). qr=False draws text only (benchmark baseline)."""
+    95 x 70 mm page per pass (card printers). qr=False draws text only (benchmark baseline).
+    progress: optional ``progress(done, total)`` called after each page (background jobs)."""
+    total = len(batch.passes)
     fonts.register_fonts()
     buf = io.BytesIO()
     with fonts.document(f"参会证（{batch.meeting}）"):
@@ -147,9 +149,11 @@ def render_passes(batch: PassBatch, layout: str = "sheet", *, qr: bool = True) -
         if layout == "single":
             c = pdfcanvas.Canvas(buf, pagesize=(CARD_W, CARD_H), pageCompression=1, initialFontName="FandolFang")
             c.setTitle(f"参会证 {batch.meeting}")
-            for p in batch.passes:
+            for i, p in enumerate(batch.passes, 1):
                 draw_pass(c, p, batch.meeting, 0, 0, qr=qr)
                 c.showPage()
+                if progress is not None:
+                    progress(i, total)
         elif layout == "sheet":
             c = pdfcanvas.Canvas(buf, pagesize=A4, pageCompression=1, initialFontName="FandolFang")
             c.setTitle(f"参会证 {batch.meeting}")
@@ -165,6 +169,8 @@ def render_passes(batch: PassBatch, layout: str = "sheet", *, qr: bool = True) -
                     draw_pass(c, p, batch.meeting, xs[col], ys[3 - row], qr=qr)
                 draw_cut_marks(c, xs, ys)
                 c.showPage()
+                if progress is not None:
+                    progress(min(start + per, total), total)
         else:
             raise ValueError(f"unknown layout {layout!r}")
         if not batch.passes:
