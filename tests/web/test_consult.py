@@ -376,3 +376,11 @@ def test_cached_public_page_has_a_working_token_and_is_refreshed_by_moderation(c
     staff_client.post(f"/consult/suggestions/{s.id}/publish")
     assert GOOD in client.get("/s/dianti").get_data(as_text=True)  # moderation cleared the cache
     services.public_cache().clear()
+
+
+def test_delegate_home_lists_open_topics(ctx, client, make, login_as):
+    make_topic()
+    make_topic(status="draft", slug="caogao", title="草稿议题", office_name="办公室二")
+    login_as(client, make.member(name="赵委员"))
+    html = client.get("/me/").get_data(as_text=True)
+    assert "码上商量" in html and 'href="/s/dianti"' in html and "草稿议题" not in html
