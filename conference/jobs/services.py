@@ -144,8 +144,9 @@ class ProgressWriter:
     Writes through its own short transaction (never the job function's session, whose objects must
     stay loaded), at most once per ``interval`` seconds, and always for the final figure."""
 
-    def __init__(self, job_id: str, interval: float = PROGRESS_INTERVAL):
+    def __init__(self, job_id: str, interval: float = PROGRESS_INTERVAL, echo=None):
         self.job_id = job_id
+        self.echo = echo  # also tell someone else (the command line's progress bar)
         self.interval = interval
         self.done = 0
         self.total = 0
@@ -159,6 +160,8 @@ class ProgressWriter:
             self.total = int(total)
         if message is not None:
             self.message = str(message)[:200]
+        if self.echo is not None:
+            self.echo(self.done, self.total, message)
         now = time.monotonic()
         if now - self._last >= self.interval or (self.total and self.done >= self.total) or message is not None:
             self.flush()
@@ -183,7 +186,7 @@ def describe_error(exc: BaseException) -> str:
     return f"生成失败：{type(exc).__name__}: {exc}"
 
 
-def run_job(job_id: str) -> Job:
+def run_job(job_id: str, on_progress=None) -> Job:
     """Run one job to the end in the current app context (the worker calls this; tests may too).
 
     Never raises for a failing job function: the failure is recorded on the row."""
@@ -193,7 +196,7 @@ def run_job(job_id: str) -> Job:
             raise DomainError("not_queued", f"任务状态为“{job.status.label}”，不能再次运行", status=409)
     job = get_job(job_id, fresh=True)
     kind = registry.get(job.kind)
-    progress = ProgressWriter(job.id)
+    progress = ProgressWriter(job.id, echo=on_progress)
     started = time.monotonic()
     try:
         if kind is None:

@@ -221,6 +221,8 @@ class MemberDuty:
     votes_cast: int = 0
     proposals: int = 0                   # 提案
     speeches: int = 0                    # 发言
+    absent: int | None = None            # 缺席 (set with suggestions: the 出席/表决/建议 layout)
+    suggestions: int | None = None       # 码上商量 意见建议
 
 
 @dataclass

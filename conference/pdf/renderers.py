@@ -304,6 +304,8 @@ def render_duty_report(d: DutyReport) -> bytes:
     by_sector: dict[str, list] = {}
     for m in d.members:
         by_sector.setdefault(m.sector, []).append(m)
+    if any(m.suggestions is not None for m in d.members):
+        return _duty_attendance_layout(d, story, by_sector)
     fields = ("sittings_expected", "sittings_attended", "leaves", "votes_cast", "proposals", "speeches")
     rows = []
     for sector, ms in by_sector.items():
@@ -322,6 +324,29 @@ def render_duty_report(d: DutyReport) -> bytes:
     story.append(table(["姓名", "界别", "出席/应出席", "请假", "出席率", "提案", "发言"], rows,
                        [w * 0.16, w * 0.26, w * 0.16, w * 0.09, w * 0.11, w * 0.11, w * 0.11],
                        align=["center", "left"] + ["center"] * 5))
+    return build(story, title=d.title, document=f"委员履职（{d.title}）")
+
+
+def _duty_attendance_layout(d: DutyReport, story: list, by_sector: dict) -> bytes:
+    """The reports domain's columns: 应出席/出席/请假/缺席/出席率/参加表决/意见建议."""
+    w = BLOCK_W
+
+    def rate(a: int, e: int) -> str:
+        return f"{a / e * 100:.1f}%" if e else "—"
+
+    rows = []
+    for sector, ms in by_sector.items():
+        e, a = sum(m.sittings_expected for m in ms), sum(m.sittings_attended for m in ms)
+        rows.append([sector, len(ms), e, a, sum(m.leaves for m in ms), sum(m.absent or 0 for m in ms), rate(a, e),
+                     sum(m.votes_cast for m in ms), sum(m.suggestions or 0 for m in ms)])
+    story.append(table(["界别", "人数", "应出席", "出席", "请假", "缺席", "出席率", "表决", "建议"], rows,
+                       [w * 0.24] + [w * 0.095] * 8, align=["left"] + ["center"] * 8))
+    story.append(P("二、委员履职明细", "h1"))
+    rows = [[m.name, m.sector, f"{m.sittings_attended}/{m.sittings_expected}", m.leaves, m.absent or 0,
+             rate(m.sittings_attended, m.sittings_expected), m.votes_cast, m.suggestions or 0] for m in d.members]
+    story.append(table(["姓名", "界别", "出席/应出席", "请假", "缺席", "出席率", "表决", "建议"], rows,
+                       [w * 0.14, w * 0.25, w * 0.15, w * 0.08, w * 0.08, w * 0.11, w * 0.09, w * 0.10],
+                       align=["center", "left"] + ["center"] * 6))
     return build(story, title=d.title, document=f"委员履职（{d.title}）")
 
 

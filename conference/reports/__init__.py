@@ -1,0 +1,1 @@
+"""Reports: member duty records (履职), the meeting materials page, ``flask pdf``."""
