@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PAGE_WIDTH_PX = 1000          # phones: ~390 css px × 2.5
-JPEG_QUALITY = 72
+JPEG_QUALITY = 62
 MAX_PAGES = 2000
 
 
@@ -62,13 +62,16 @@ def watermark_pdf(source: Path | bytes, lines: list[str]) -> bytes:
 
     writer = PdfWriter(clone_from=io.BytesIO(source) if isinstance(source, bytes) else str(source))
     text = "\n".join(lines)
+    stamps: dict = {}
     for page in writer.pages:
         box = page.mediabox
-        width, height = float(box.width), float(box.height)
-        stamp = PdfReader(io.BytesIO(_overlay(round(width, 1), round(height, 1), text))).pages[0]
+        key = (round(float(box.width), 1), round(float(box.height), 1))
+        if key not in stamps:  # one overlay per page size, not per page
+            stamps[key] = PdfReader(io.BytesIO(_overlay(*key, text))).pages[0]
         if page.get("/Rotate"):
             page.transfer_rotation_to_content()
-        page.merge_page(stamp, over=True)
+        page.merge_page(stamps[key], over=True)
+        page.compress_content_streams()  # merged streams are written uncompressed otherwise (10x the size)
     writer.add_metadata({"/Title": lines[0], "/Subject": " ".join(lines)})
     out = io.BytesIO()
     writer.write(out)
@@ -147,23 +150,31 @@ def _draw_line(draw, x: float, y: float, text: str, size: int, fill) -> float:
     return x
 
 
-def watermark_image(image, lines: list[str], fmt: str = "JPEG") -> bytes:
+@lru_cache(maxsize=8)
+def _stamp(width: int, height: int, lines: tuple[str, ...]):
+    """The transparent watermark layer for one page size and reader (a reader's pages share it)."""
     from PIL import Image, ImageDraw
 
-    base = image.convert("RGBA")
-    size = max(14, base.width // 34)
+    size = max(14, width // 34)
     tile_w, tile_h = size * 22, size * 9
     layer = Image.new("RGBA", (tile_w, tile_h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     for k, line in enumerate(lines):
         _draw_line(draw, size, size + k * size * 1.4, line, size, (110, 110, 110, 70))
     layer = layer.rotate(35, expand=True, resample=Image.BICUBIC)
-    stamp = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    stamp = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     step_x, step_y = int(tile_w * 0.8), int(tile_h * 1.1)
-    for row, y in enumerate(range(-layer.height // 2, base.height, step_y)):
-        for x in range(-layer.width + (row % 2) * step_x // 2, base.width, step_x):
+    for row, y in enumerate(range(-layer.height // 2, height, step_y)):
+        for x in range(-layer.width + (row % 2) * step_x // 2, width, step_x):
             stamp.alpha_composite(layer, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
-    out = Image.alpha_composite(base, stamp).convert("RGB")
+    return stamp
+
+
+def watermark_image(image, lines: list[str], fmt: str = "JPEG") -> bytes:
+    from PIL import Image
+
+    base = image.convert("RGBA")
+    out = Image.alpha_composite(base, _stamp(base.width, base.height, tuple(lines))).convert("RGB")
     buf = io.BytesIO()
     if fmt == "PNG":
         out.save(buf, "PNG", optimize=True)
