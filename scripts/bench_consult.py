@@ -196,12 +196,21 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--published", type=int, default=40, help="published suggestions on the topic")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database (local server)")
+    parser.add_argument("--redis", action="store_true", help="rate-limit storage in the local Redis (db 14)")
     args = parser.parse_args()
+    if args.redis:
+        os.environ["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/14"
     if not shutil.which("wrk"):
         raise SystemExit("wrk is required: apt-get install wrk")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-consult-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    scratch = None
+    if args.postgres:
+        from tests.services import create_pg_database
+
+        scratch = create_pg_database("bench_consult")
+    url = args.database_url or scratch or f"sqlite:///{tmp / 'bench.db'}"
     key = prepare_database(url, args.published)
     port = free_port()
     server = start_server(port, url, tmp)
@@ -274,6 +283,14 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+        if scratch:
+            from tests.services import drop_pg_database
+
+            drop_pg_database(scratch)
+        if args.redis:
+            import redis
+
+            redis.Redis.from_url(os.environ["RATELIMIT_STORAGE_URI"]).flushdb()
 
 
 if __name__ == "__main__":
