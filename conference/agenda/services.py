@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .. import optional_module
 from ..accounts.roles import Role
 from ..audit.services import actor_label, record
+from ..dbsetup import begin_write
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..meetings.models import Meeting, Sitting
@@ -545,20 +546,27 @@ def page_image(doc: Document, principal, page: int) -> bytes:
 
 
 # ---- receipts -------------------------------------------------------------------------------------
+def _start_write() -> None:
+    """SQLite: end the read-only transaction that loading the user opened, then BEGIN IMMEDIATE (a deferred
+    transaction that reads and then writes fails at once when another connection wrote meanwhile)."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+    begin_write()
+
+
 def record_open(doc: Document, member: Member) -> None:
     """First and last time a delegate opened a document (one row per person: an upsert, never check-then-insert)."""
+    doc_id, member_id, name = doc.id, member.id, member.name
+    _start_write()
     now = utcnow()
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(DocumentReceipt).values(document_id=doc.id, member_id=member.id, first_opened_at=now,
+    insert = _dialect_insert()
+    stmt = insert(DocumentReceipt).values(document_id=doc_id, member_id=member_id, first_opened_at=now,
                                           last_opened_at=now, opens=1)
     stmt = stmt.on_conflict_do_update(index_elements=["document_id", "member_id"],
                                       set_={"last_opened_at": now, "opens": DocumentReceipt.opens + 1})
     db.session.execute(stmt)
-    emit("document:receipt", {"document_id": doc.id, "member_id": member.id, "name": member.name,
+    emit("document:receipt", {"document_id": doc_id, "member_id": member_id, "name": name,
                               "at": fmt(now, "%m-%d %H:%M")}, room="staff")
 
 
@@ -652,12 +660,24 @@ def notices_for(member: Member, meeting: Meeting | None, limit: int = 50) -> lis
 def mark_notices_read(member: Member, notice_ids: list[int]) -> int:
     if not notice_ids:
         return 0
-    have = set(db.session.scalars(select(NoticeRead.notice_id).where(NoticeRead.member_id == member.id,
+    member_id = member.id
+    _start_write()
+    have = set(db.session.scalars(select(NoticeRead.notice_id).where(NoticeRead.member_id == member_id,
                                                                       NoticeRead.notice_id.in_(notice_ids))))
-    new = [NoticeRead(notice_id=i, member_id=member.id) for i in set(notice_ids) - have]
-    db.session.add_all(new)
-    db.session.flush()
-    return len(new)
+    fresh = sorted(set(notice_ids) - have)
+    if fresh:  # a second tab marking the same notices at once is not an error: ON CONFLICT DO NOTHING
+        insert = _dialect_insert()
+        db.session.execute(insert(NoticeRead).values([{"notice_id": i, "member_id": member_id, "read_at": utcnow()}
+                                                      for i in fresh]).on_conflict_do_nothing())
+    return len(fresh)
+
+
+def _dialect_insert():
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def meeting_notices(meeting: Meeting) -> list[Notice]:
