@@ -402,7 +402,8 @@ def cast_ballot(vote_id, member: Member, payload: dict) -> dict:
     except IntegrityError:
         db.session.rollback()
         raise Conflict("already_voted", "您已经投过票了，每人只能投一次") from None
-    realtime.touch_after_commit(f"vote:{vote.id}:turnout", lambda vid=vote.id: broadcast_turnout(vid))
+    app = current_app._get_current_object()  # the producer runs in this app (tests run two apps in a process)
+    realtime.touch_after_commit(f"vote:{vote.id}:turnout", lambda vid=vote.id: _in_app(app, broadcast_turnout, vid))
     return {"ok": True, "vote_id": vote.id, "receipt": receipt, "choice": content["choice"],
             "summary": ballot_summary(vote, content), "changed": False}
 
@@ -467,6 +468,11 @@ def turnout(vote: Vote) -> dict:
                               .where(VoteParticipation.vote_id == vote.id)) or 0
     return {"vote_id": vote.id, "voted": voted, "electorate": vote.electorate_count or 0,
             "expected": vote.expected_count or 0}
+
+
+def _in_app(app, fn, *args) -> None:
+    with app.app_context():
+        fn(*args)
 
 
 def broadcast_turnout(vote_id: int) -> None:
@@ -657,3 +663,28 @@ def delete_draft(vote_id) -> None:
 def ballots_count(vote: Vote) -> int:
     return db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.vote_id == vote.id)) or 0
 
+
+
+def get_sitting(sitting_id) -> Sitting:
+    try:
+        return meetings.get_sitting(int(sitting_id))
+    except (TypeError, ValueError):
+        raise NotFound("找不到该会次") from None
+
+
+def resolve_candidates(text: str) -> list[int]:
+    """Candidates typed one a line, by 委员证号 or by an unambiguous name."""
+    ids = []
+    for raw in (text or "").replace("，", "\n").replace(",", "\n").splitlines():
+        key = raw.strip()
+        if not key:
+            continue
+        found = db.session.scalars(select(Member).where(Member.member_no == key)).all() or \
+            db.session.scalars(select(Member).where(Member.name == key, Member.kind == MemberKind.MEMBER,
+                                                    Member.active.is_(True))).all()
+        if not found:
+            raise DomainError("bad_candidate", f"找不到委员“{key}”")
+        if len(found) > 1:
+            raise DomainError("ambiguous_candidate", f"“{key}”有重名，请改用委员证号")
+        ids.append(found[0].id)
+    return ids
