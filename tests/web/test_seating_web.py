@@ -89,3 +89,22 @@ def test_delegate_cannot_join_the_seating_room(app, make, login_as, socket_clien
     login_as(client, people[0])
     ack = socket_client(client).emit("seating:join", {"sitting_id": sitting.id}, callback=True)
     assert ack["ok"] is False and ack["error"] == "forbidden"
+
+
+def test_create_hall_from_parameters_and_edit_seats(app, staff_client):
+    res = staff_client.post("/seating/halls", data={
+        "name": "报告厅", "rostrum_rows": 1, "rostrum_seats": 5, "sections": "左区，中区,右区", "floor_rows": 3,
+        "floor_seats": 4, "numbering": "odd_even", "attendee_rows": 1, "attendee_seats": 6})
+    assert res.status_code == 302
+    hall = services.list_halls()[0]
+    assert hall.name == "报告厅" and len(hall.seats) == 5 + 3 * 3 * 4 + 6
+    assert [z["name"] for z in hall.layout["zones"]] == ["主席台", "左区", "中区", "右区", "列席区"]
+    seat = next(s for s in hall.seats if s.zone_name == "中区")
+    ok = staff_client.post(f"/seating/api/halls/{hall.id}/seats/{seat.id}/status", json={"status": "unusable"})
+    assert ok.get_json() == {"ok": True, "seat_id": seat.id, "status": "unusable"}
+    exported = staff_client.get(f"/seating/halls/{hall.id}/export.json").get_json()
+    zone = next(z for z in exported["zones"] if z["name"] == "中区")
+    assert zone["unusable"] == [f"{seat.row}-{seat.number}"]
+    assert staff_client.get(f"/seating/halls/{hall.id}").status_code == 200
+    bad = staff_client.post(f"/seating/api/halls/{hall.id}/seats/{seat.id}/status", json={"status": "broken"})
+    assert bad.status_code == 400 and bad.get_json()["error"] == "bad_status"
