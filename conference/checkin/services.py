@@ -6,6 +6,7 @@ code. One check-in per member per sitting is the UNIQUE (sitting_id, member_id) 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -25,12 +26,18 @@ from ..extensions import db, socketio
 from ..meetings import services as meetings
 from ..meetings.models import Sitting
 from ..registration.models import STANDING_COMMITTEE, Leave, LeaveStatus, Member, MemberKind
-from ..registration.strokes import sort_key
+from ..registration.strokes import sort_key as _sort_key
 from ..timeutil import CHINA, as_utc, fmt, utcnow
 from . import attendance as rules
 from .models import CheckIn, Method
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=20000)
+def sort_key(name: str) -> tuple:
+    """姓氏笔画 key, memoised: the board re-sorts the same few thousand names twice a second."""
+    return _sort_key(name)
 STANDING_ROLES = {str(r) for r in STANDING_COMMITTEE}
 OVERRIDABLE = {"revoked", "not_expected", "on_leave"}  # refusals that name a real member: staff may admit them
 MAX_UPLOAD = 500
@@ -93,6 +100,9 @@ def approved_leave_ids(sitting: Sitting) -> set[int]:
 
 
 def _on_leave(sitting: Sitting, member: Member) -> bool:
+    known = getattr(member, "approved_leave", None)  # a MemberRow read for this sitting already knows
+    if known is not None:
+        return known
     return db.session.scalar(select(Leave.id).where(Leave.sitting_id == sitting.id, Leave.member_id == member.id,
                                                     Leave.status == LeaveStatus.APPROVED)) is not None
 
@@ -107,10 +117,44 @@ def _refuse(code: str, message: str, sitting: Sitting | None = None, member: Mem
     raise DomainError(code, message, status=status, details=details)
 
 
-def _member_from_pass(sitting: Sitting, code: str, *, override: bool) -> tuple[Member, str]:
+@dataclass(frozen=True)
+class MemberRow:
+    """The columns a scan needs, read with one plain query (a scan is the hot path: no ORM entity, no eager joins).
+    Same attribute names as ``Member``, so the decisions take either."""
+    id: int
+    name: str
+    member_no: str
+    kind: MemberKind
+    active: bool
+    committee_role: str
+    group_id: int | None
+    credential_version: int
+    sector_name: str
+    approved_leave: bool | None = None  # for the sitting it was read for
+
+
+def _member_row(member_id: int, sitting_id: int | None = None) -> MemberRow | None:
+    """The member and, for a sitting, whether they are on approved leave — one plain statement on the session's
+    connection (the ORM's per-statement overhead is most of a scan's cost)."""
+    from sqlalchemy import exists, literal
+
+    from ..registration.models import Sector
+
+    on_leave = (exists().where(Leave.sitting_id == sitting_id, Leave.member_id == Member.id,
+                               Leave.status == LeaveStatus.APPROVED) if sitting_id is not None else literal(False))
+    row = db.session.connection().execute(
+        select(Member.id, Member.name, Member.member_no, Member.kind, Member.active, Member.committee_role,
+               Member.group_id, Member.credential_version, Sector.name, on_leave.label("on_leave"))
+        .outerjoin(Sector, Member.sector_id == Sector.id).where(Member.id == member_id)).first()
+    if row is None:
+        return None
+    return MemberRow(*row[:8], row[8] or "", bool(row[9]) if sitting_id is not None else None)
+
+
+def _member_from_pass(sitting: Sitting, code: str, *, override: bool) -> tuple[MemberRow, str]:
     """Verify a pass and return (member, overridden refusal code or "")."""
     token = accounts.verify_token(code, tokens.KIND_CHECKIN)  # malformed / forged / unknown_key / wrong_kind
-    member = db.session.get(Member, token.subject)
+    member = _member_row(token.subject, sitting.id)
     if member is None:
         _refuse("unknown_member", "查无此人：证件对应的委员不存在")
     overridden = ""
@@ -158,8 +202,8 @@ def _insert(sitting: Sitting, member: Member, *, method: Method, station: str, a
                   station=station[:40], method=method, staff_user_id=actor.user_id, staff_name=actor.name[:120],
                   override=override, reason=reason[:200], nonce=nonce, time_adjusted=time_adjusted, left_note="",
                   left_by="")
-    stmt = insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
-    return db.session.execute(stmt).scalar()
+    stmt = insert(CheckIn.__table__).values(**values).on_conflict_do_nothing().returning(CheckIn.__table__.c.id)
+    return db.session.connection().execute(stmt).scalar()
 
 
 def _existing(sitting: Sitting, member_id: int) -> CheckIn | None:
@@ -171,13 +215,16 @@ def _by_nonce(nonce: str | None) -> CheckIn | None:
 
 
 def _result(sitting: Sitting, record: CheckIn, code: str = "ok", message: str | None = None, **extra) -> dict:
-    member = record.member
-    if message is None:
-        message = "签到成功"
-    out = {"ok": True, "code": code, "message": message, "colour": rules.colour_of(code),
-           "member": member_card(sitting, member), "checkin_id": record.id,
-           "scanned_at": as_utc(record.scanned_at).isoformat(), "time": fmt(record.scanned_at, "%H:%M"),
-           "station": record.station, "method": str(record.method)}
+    return _result_of(sitting, record.member, record.id, record.scanned_at, record.station, record.method, code,
+                      message, **extra)
+
+
+def _result_of(sitting: Sitting, member, checkin_id: int, scanned_at: datetime, station: str, method: Method,
+               code: str = "ok", message: str | None = None, **extra) -> dict:
+    out = {"ok": True, "code": code, "message": message or "签到成功", "colour": rules.colour_of(code),
+           "member": member_card(sitting, member), "checkin_id": checkin_id,
+           "scanned_at": as_utc(scanned_at).isoformat(), "time": fmt(scanned_at, "%H:%M"),
+           "station": station, "method": str(method)}
     out.update(extra)
     return out
 
@@ -208,13 +255,12 @@ def _check_in(sitting: Sitting, member: Member, *, method: Method, station: str,
             _touch(sitting)
             return _result(sitting, record, "returned", f"{member.name} 返场")
         _already(sitting, record, member)
-    record = db.session.get(CheckIn, new_id)
     if override:
         audit.record("checkin.override", f"sitting:{sitting.id}",
                      {"member_id": member.id, "refusal": override, "station": station, "reason": reason})
     _touch(sitting)
     message = "签到成功" if not override else f"已放行（{_OVERRIDE_LABELS.get(override, override)}）"
-    return _result(sitting, record, message=message, override=override or None)
+    return _result_of(sitting, member, new_id, when, station, method, message=message, override=override or None)
 
 
 _OVERRIDE_LABELS = {"revoked": "旧证", "not_expected": "非应到人员", "on_leave": "已请假"}
@@ -257,9 +303,6 @@ def scan_pass(sitting_id: int, code: str, *, station: str = "", actor: Actor | N
     sitting = get_sitting(sitting_id)
     if not isinstance(code, str) or not code.strip() or len(code) > 512:
         _refuse("malformed", "无法识别的二维码")
-    replay = _by_nonce(nonce)
-    if replay is not None and replay.sitting_id == sitting.id:
-        return _result(sitting, replay, replayed=True)
     member, overridden = _member_from_pass(sitting, code, override=override)
     overridden = _admission(sitting, member, override=override, overridden=overridden)
     return _check_in(sitting, member, method=method, station=_station(station), actor=actor or Actor(), nonce=nonce,
@@ -428,18 +471,15 @@ class Attendance:
 
 
 def _people(ids: set[int]) -> dict[int, Person]:
+    """Name and 界别 of the given people: one query over the roster (a committee has a few thousand people; an
+    IN-list of thousands of bound parameters costs more than reading the rows)."""
     from ..registration.models import Sector
 
-    people = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 900):
-        rows = db.session.execute(
-            select(Member.id, Member.name, Member.member_no, Member.kind, Sector.name, Sector.position)
-            .outerjoin(Sector, Member.sector_id == Sector.id).where(Member.id.in_(ids[start:start + 900])))
-        for mid, name, no, kind, sector, position in rows:
-            people[mid] = Person(mid, name, sector or "未分界别", position if position is not None else 10 ** 6, no,
-                                 str(kind))
-    return people
+    rows = db.session.execute(select(Member.id, Member.name, Member.member_no, Member.kind, Sector.name,
+                                     Sector.position).outerjoin(Sector, Member.sector_id == Sector.id))
+    return {mid: Person(mid, name, sector or "未分界别", position if position is not None else 10 ** 6, no,
+                        str(kind))
+            for mid, name, no, kind, sector, position in rows if mid in ids}
 
 
 def attendance(sitting: Sitting, *, with_records: bool = False) -> Attendance:
