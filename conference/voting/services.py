@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import realtime
@@ -370,48 +370,69 @@ def _election_data(vote: Vote, payload: dict) -> dict:
 def cast_ballot(vote_id, member: Member, payload: dict) -> dict:
     """Record one ballot. One per elector, guaranteed by the participation primary key (an insert that
     fails, not a check). With ``changeable`` a voter may replace their ballot before close by presenting
-    their receipt (``payload["receipt"]``): the receipt, not the voter, finds the ballot."""
+    their receipt (``payload["receipt"]``): the receipt, not the voter, finds the ballot.
+
+    This is the hot path of a sitting (3,000 ballots in seconds): one small read and two inserts, in Core."""
     if member is None:
         raise DomainError("not_a_delegate", "只有委员本人可以投票")
+    member_id = member.id  # read before start_write, which may end (and expire) the read transaction
     payload = payload if isinstance(payload, dict) else {}
+    try:
+        vote_id = int(vote_id)
+    except (TypeError, ValueError):
+        raise NotFound("找不到该表决") from None
     start_write()
-    vote = get_vote(vote_id)
-    if vote.state != State.OPEN or (vote.deadline_at is not None and as_utc(vote.deadline_at) <= utcnow()):
+    row = db.session.execute(_CAST_QUERY, {"vote_id": vote_id, "member_id": member_id}).first()
+    if row is None:
+        raise NotFound("找不到该表决")
+    if row.state != State.OPEN or (row.deadline_at is not None and as_utc(row.deadline_at) <= utcnow()):
         raise Conflict("vote_closed", "表决未开始或已经结束")
-    if db.session.get(Elector, (vote.id, member.id)) is None:
+    if not row.elector:
         raise DomainError("not_in_electorate", "您不在本次表决的表决人名单中（开始表决时未签到，或列席人员）",
                           status=403)
-    if vote.kind == VoteKind.MOTION:
+    vote = None
+    if row.kind == VoteKind.MOTION:
         content = {"choice": _motion_choice(payload), "data": None}
     else:
+        vote = get_vote(vote_id)
         content = {"choice": None, "data": _election_data(vote, payload)}
 
     old_receipt = payload.get("receipt")
-    if old_receipt and vote.changeable:
-        already = db.session.get(VoteParticipation, (vote.id, member.id)) is not None
-        if already:
-            return _change_ballot(vote, member, old_receipt, content)
+    if old_receipt and row.changeable:
+        if db.session.get(VoteParticipation, (vote_id, member_id)) is not None:
+            return _change_ballot(vote or get_vote(vote_id), member_id, old_receipt, content)
 
+    receipt = new_receipt(vote_id)
+    values = {"id": secrets.token_hex(16), "vote_id": vote_id, "receipt_hash": receipt_hash(receipt),
+              "member_id": None, "cast_at": None, **content}
+    if not row.secret:
+        values.update(member_id=member_id, cast_at=utcnow())
     try:
-        db.session.execute(insert(VoteParticipation).values(vote_id=vote.id, member_id=member.id))
-        receipt = new_receipt(vote.id)
-        values = {"id": secrets.token_hex(16), "vote_id": vote.id, "receipt_hash": receipt_hash(receipt), **content}
-        if not vote.secret:
-            values.update(member_id=member.id, cast_at=utcnow())
-        db.session.execute(insert(Ballot).values(**values))
+        db.session.execute(_INSERT_PARTICIPATION, {"vote_id": vote_id, "member_id": member_id})
+        db.session.execute(_INSERT_BALLOT, values)
     except IntegrityError:
         db.session.rollback()
         raise Conflict("already_voted", "您已经投过票了，每人只能投一次") from None
     app = current_app._get_current_object()  # the producer runs in this app (tests run two apps in a process)
-    realtime.touch_after_commit(f"vote:{vote.id}:turnout", lambda vid=vote.id: _in_app(app, broadcast_turnout, vid))
-    return {"ok": True, "vote_id": vote.id, "receipt": receipt, "choice": content["choice"],
-            "summary": ballot_summary(vote, content), "changed": False}
+    realtime.touch_after_commit(f"vote:{vote_id}:turnout", lambda: _in_app(app, broadcast_turnout, vote_id))
+    summary = CHOICE_LABELS[Choice(content["choice"])] if vote is None else ballot_summary(vote, content)
+    return {"ok": True, "vote_id": vote_id, "receipt": receipt, "choice": content["choice"], "summary": summary,
+            "changed": False}
 
 
-def _change_ballot(vote: Vote, member: Member, receipt: str, content: dict) -> dict:
+_CAST_QUERY = select(
+    Vote.state, Vote.deadline_at, Vote.kind, Vote.secret, Vote.changeable,
+    select(Elector.member_id).where(Elector.vote_id == Vote.id, Elector.member_id == bindparam("member_id"))
+    .exists().label("elector"),
+).where(Vote.id == bindparam("vote_id"))
+_INSERT_PARTICIPATION = insert(VoteParticipation)
+_INSERT_BALLOT = insert(Ballot)
+
+
+def _change_ballot(vote: Vote, member_id: int, receipt: str, content: dict) -> dict:
     ballot = db.session.scalar(select(Ballot).where(Ballot.vote_id == vote.id,
                                                     Ballot.receipt_hash == receipt_hash(receipt)))
-    if ballot is None or (not vote.secret and ballot.member_id != member.id):
+    if ballot is None or (not vote.secret and ballot.member_id != member_id):
         raise DomainError("bad_receipt", "回执码不正确，无法修改选票")
     ballot.choice, ballot.data = content["choice"], content["data"]
     if not vote.secret:
