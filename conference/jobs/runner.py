@@ -8,6 +8,7 @@ runs in the event loop that serves the websockets; the worker process also lower
 
 Settings: ``JOBS_RUNNER`` = "process" (default) | "inline" (run in the request, after its commit; for
 tests and scripts) | "manual" (only queue; call ``services.run_job`` or ``flask pdf run-queue`` yourself).
+``JOBS_NICE`` (default 5): how much the worker lowers its CPU priority below the web process.
 """
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def start_worker(app: Flask) -> bool:
     with _lock:
         if _process is not None and _process.poll() is None:
             return False
-        command = [sys.executable, "-m", "conference.jobs.worker", "--config-stdin"]
+        command = [sys.executable, "-m", "conference.jobs.worker", "--config-stdin",
+                   "--nice", str(int(app.config.get("JOBS_NICE", 5)))]
         _process = subprocess.Popen(command, cwd=str(PROJECT_DIR), stdin=subprocess.PIPE,
                                     stdout=subprocess.DEVNULL, stderr=None, close_fds=True)
         process = _process

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="文档生成任务进程")
     parser.add_argument("job_ids", nargs="*")
     parser.add_argument("--config-stdin", action="store_true", help="read settings as JSON from stdin")
-    parser.add_argument("--nice", type=int, default=10, help="lower CPU priority (default 10)")
+    parser.add_argument("--nice", type=int, default=5, help="lower CPU priority (default 5)")
     args = parser.parse_args(argv)
     settings = json.loads(sys.stdin.read() or "{}") if args.config_stdin else None
     if args.nice and hasattr(os, "nice"):
