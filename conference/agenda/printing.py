@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from .. import optional_module
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..pdf import data as pdf
@@ -60,20 +59,10 @@ def members_list() -> list[pdf.MemberEntry]:
 
 
 def seating_charts(meeting: Meeting) -> list[pdf.SeatingChart]:
-    """Seating charts from the seating domain when it offers them (``seating_chart_data(sitting)``)."""
-    module = optional_module("seating.services")
-    producer = getattr(module, "seating_chart_data", None) if module else None
-    if producer is None:
-        return []
-    charts = []
-    for s in meeting.sittings:
-        try:
-            chart = producer(s)
-        except Exception:  # a sitting without a hall or plan has no chart
-            chart = None
-        if chart is not None:
-            charts.append(chart)
-    return charts
+    """The seating charts of the meeting's sittings that have a seating plan."""
+    from ..seating import services as seating
+
+    return [seating.chart_data(s) for s in meeting.sittings if seating.get_plan(s.id) is not None]
 
 
 def handbook(meeting: Meeting) -> pdf.Handbook:

@@ -159,3 +159,16 @@ def test_copy_plan_and_search(make, seated):
     assert assignments(other) == assignments(sitting)
     found = services.search(other, "王一")
     assert found[0]["label"] and found[0]["label"] == services.seat_label(other.id, people[2].id)
+
+
+def test_handbook_carries_the_seating_chart_of_seated_sittings(seated, make):
+    from conference.agenda import printing
+
+    sitting, hall, people = seated
+    unseated = make.sitting(sitting.meeting, title="分组讨论")
+    assert printing.seating_charts(sitting.meeting) == []
+    services.auto_seat(sitting)
+    db.session.commit()
+    charts = printing.seating_charts(sitting.meeting)
+    assert [c.sitting for c in charts] == [sitting.title] and unseated.title not in [c.sitting for c in charts]
+    assert {seat.name for seat in charts[0].seats if seat.name} == {p.name for p in people}
