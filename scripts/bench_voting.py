@@ -368,9 +368,14 @@ async def run_ours(args, db_url: str, data: dict, urls: list[str], procs: list) 
     open_delivery = [(d.open_at - t_open) * 1000 for d in delegates if d.open_at]
 
     # duplicates: a tenth of the delegates send a second ballot
-    dup = delegates[: max(1, n // 10)]
-    dup_acks = await asyncio.gather(*(d.sio.call("voting:cast", {"vote_id": vote_id, "choice": "yes"}, timeout=60)
-                                      for d in dup))
+    dup = [d for d in delegates if d.sio.connected][: max(1, n // 10)]
+
+    async def second(d):
+        try:
+            return await d.sio.call("voting:cast", {"vote_id": vote_id, "choice": "yes"}, timeout=60)
+        except Exception as exc:  # noqa: BLE001
+            return {"error": repr(exc)}
+    dup_acks = await asyncio.gather(*(second(d) for d in dup))
     duplicates_rejected = sum(1 for a in dup_acks if a.get("error") == "already_voted")
     await asyncio.sleep(1.2)  # the last coalesced turnout
     t_close = time.perf_counter()
@@ -393,11 +398,12 @@ async def run_ours(args, db_url: str, data: dict, urls: list[str], procs: list) 
         by_server[d.url][0] += 1
         by_server[d.url][1] += bool(d.open_at)
         by_server[d.url][2] += bool(d.result_at)
+    reconnects = sum(max(0, d.connects - 1) for d in delegates)
     for d in delegates:
         await d.sio.disconnect()
     await presider.sio.disconnect()
     await http.close()
-    return {"clients": n, "login_s": login_s, "connect_s": connect_s, "acked": len(acked), "all_acked_s": all_acked_s,
+    return {"reconnects": reconnects, "clients": n, "login_s": login_s, "connect_s": connect_s, "acked": len(acked), "all_acked_s": all_acked_s,
             "lat": latencies, "open_delivery": open_delivery, "in_db": in_db,
             "duplicates_sent": len(dup), "duplicates_rejected": duplicates_rejected,
             "result_delivery": result_delivery, "close_delivery": close_delivery,
@@ -571,6 +577,7 @@ def main() -> None:
         rate = ours['turnout_updates'] / ours['turnout_span'] if ours['turnout_span'] else float('nan')
         print(f"  turnout updates to presider: {ours['turnout_updates']} over {ours['turnout_span']:.1f} s "
               f"({rate:.1f}/s), last figure {ours['turnout_last']}")
+        print(f"  client reconnects during the run: {ours['reconnects']}")
         print(f"  server RSS after run: {', '.join(f'{r:.0f} MB' for r in ours['rss'])}")
         if args.workers == 2:
             for url, (n, got_open, got_result) in ours["by_server"].items():
