@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..registration.models import str_enum
 from ..timeutil import utcnow
@@ -20,7 +21,7 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
     presenter: Mapped[str] = mapped_column(String(120), default="")
-    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     sitting = relationship("Sitting")
@@ -37,7 +38,7 @@ class AgendaVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)
     changes: Mapped[list] = mapped_column(JSON, default=list)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_by: Mapped[str] = mapped_column(String(120), default="")
 
     __table_args__ = (UniqueConstraint("sitting_id", "number"),)
@@ -52,7 +53,7 @@ class AgendaLive(db.Model):
     sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"), primary_key=True)
     current_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
                                                         nullable=True)
-    moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     moved_by: Mapped[str] = mapped_column(String(120), default="")
 
     def __repr__(self) -> str:
@@ -91,9 +92,9 @@ class Document(db.Model):
     withdraw_after_meeting: Mapped[bool] = mapped_column(default=False)
     converted_from: Mapped[str] = mapped_column(String(10), default="")  # "word" when converted by LibreOffice
     uploaded_by: Mapped[str] = mapped_column(String(120), default="")
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     meeting = relationship("Meeting")
     sitting = relationship("Sitting")
@@ -113,8 +114,8 @@ class DocumentReceipt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    first_opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     opens: Mapped[int] = mapped_column(Integer, default=1)
 
     member = relationship("Member")
@@ -134,7 +135,7 @@ class Notice(db.Model):
     audience: Mapped[dict] = mapped_column(JSON)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="")
 
     def __repr__(self) -> str:
@@ -145,7 +146,7 @@ class NoticeRead(db.Model):
     __tablename__ = "notice_read"
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
-    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def __repr__(self) -> str:
         return f"<NoticeRead notice={self.notice_id} member={self.member_id}>"

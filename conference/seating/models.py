@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -16,8 +17,8 @@ class Hall(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     layout: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     seats: Mapped[list["HallSeat"]] = relationship(back_populates="hall", cascade="all, delete-orphan",
                                                    order_by="HallSeat.id")
@@ -61,7 +62,7 @@ class SeatingPlan(db.Model):
     hall_id: Mapped[int] = mapped_column(ForeignKey("hall.id"), index=True)
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[list] = mapped_column(JSON, default=list)      # what the last automatic run could not do
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     hall: Mapped[Hall] = relationship(lazy="joined")
 
@@ -77,7 +78,7 @@ class SeatAssignment(db.Model):
     seat_id: Mapped[int] = mapped_column(ForeignKey("hall_seat.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     assigned_by: Mapped[str] = mapped_column(String(120), default="system")
 
     seat: Mapped[HallSeat] = relationship(lazy="joined")
