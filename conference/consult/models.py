@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..registration.models import str_enum
 from ..timeutil import utcnow
@@ -32,11 +33,11 @@ class Topic(db.Model):
     background: Mapped[str] = mapped_column(Text, default="")
     questions: Mapped[str] = mapped_column(Text, default="")  # one question per line
     status: Mapped[TopicStatus] = mapped_column(str_enum(TopicStatus, 12), default=TopicStatus.DRAFT, index=True)
-    opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("consult_office.id"), nullable=True, index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office: Mapped[Office | None] = relationship()
     meeting = relationship("Meeting")
@@ -76,8 +77,8 @@ class Suggestion(db.Model):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("consult_office.id"), nullable=True)
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by: Mapped[str] = mapped_column(String(80), default="")
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     topic: Mapped[Topic] = relationship()
     office: Mapped[Office | None] = relationship()
