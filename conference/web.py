@@ -58,7 +58,7 @@ def socket_handler(*roles: str):
     return decorator
 
 
-# The navigation: (endpoint, label, roles). Entries whose endpoint does not exist are not shown.
+# The navigation: (endpoint, label, roles[, under "更多"]). Entries whose endpoint does not exist are not shown.
 NAV = (
     ("main.index", "首页", (Role.SECRETARIAT, Role.PRESIDER, Role.CHECKIN, Role.SCREEN)),
     ("delegate.home", "我的会议", (Role.DELEGATE,)),
@@ -71,10 +71,10 @@ NAV = (
     ("agenda.index", "议程与文件", (Role.SECRETARIAT,)),
     ("voting.index", "表决与选举", (Role.PRESIDER,)),
     ("consult.topics", "码上商量", (Role.SECRETARIAT,)),
-    ("reports.duty", "履职统计", (Role.SECRETARIAT,)),
-    ("registration.names_sort", "笔画排序", (Role.SECRETARIAT,)),
-    ("accounts.users", "账号", (Role.SECRETARIAT,)),
-    ("ops.audit_log", "审计日志", (Role.SECRETARIAT,)),
+    ("reports.duty", "履职统计", (Role.SECRETARIAT,), True),
+    ("registration.names_sort", "笔画排序", (Role.SECRETARIAT,), True),
+    ("accounts.users", "账号", (Role.SECRETARIAT,), True),
+    ("ops.audit_log", "审计日志", (Role.SECRETARIAT,), True),
 )
 
 
@@ -121,8 +121,8 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     role = current_user.role
-    return [{"endpoint": endpoint, "label": label, "url": url_for(endpoint)}
-            for endpoint, label, roles in NAV
+    return [{"endpoint": endpoint, "label": label, "url": url_for(endpoint), "more": bool(more)}
+            for endpoint, label, roles, *more in NAV
             if endpoint in current_app.view_functions and (role in roles or allowed(role, roles) and role != Role.DELEGATE
                                                            and Role.DELEGATE not in roles)]
 
