@@ -153,3 +153,15 @@ def test_passes_page_offers_single_card_and_bulk_job(app, make, login_as):
     page = staff.get("/checkin/passes?q=王")
     assert page.status_code == 200 and "打印参会证" in page.text and "/pass.pdf" in page.text
     assert 'value="passes"' in page.text and f'value="{meeting.id}"' in page.text
+
+
+def test_socket_board_request_and_roles(app, setup, socket_client, login_as):
+    sitting, members, client = setup
+    sc = socket_client(client)
+    ack = sc.emit("checkin:board", {"sitting_id": sitting.id}, callback=True)
+    assert ack["ok"] and ack["board"]["figures"]["expected"] == 3
+    assert sc.emit("checkin:board", {"sitting_id": "x"}, callback=True)["error"] == "bad_request"
+    delegate = app.test_client()
+    login_as(delegate, members[0])
+    assert socket_client(delegate).emit("checkin:board", {"sitting_id": sitting.id}, callback=True)["error"] == \
+        "forbidden"
