@@ -81,29 +81,26 @@ def make_client_manager(url: str | None, channel: str):
 
 
 class Throttle:
-    """Coalesces broadcasts: ``touch(key, producer)`` runs ``producer`` at most once per interval."""
+    """Coalesces broadcasts: ``touch(key, producer)`` runs ``producer`` at most once per interval.
+
+    The producer runs later in a background task, inside an app context of the app that touched it.
+    """
 
     def __init__(self, interval: float = 0.5):
         self.interval = interval
-        self._dirty: dict[str, Callable[[], None]] = {}
+        self._dirty: dict[str, tuple] = {}
         self._lock = threading.Lock()
-        self._app = None
         self._task = None
 
     def touch(self, key: str, producer: Callable[[], None]) -> None:
+        app = current_app._get_current_object()
         with self._lock:
-            self._dirty[key] = producer
-        if self._task is None:
-            self._start(current_app._get_current_object())
-
-    def _start(self, app) -> None:
-        with self._lock:
-            if self._task is not None:
-                return
-            self._app = app
-            if app.config.get("TESTING") and not app.config.get("THROTTLE_BACKGROUND", False):
-                self._task = "manual"  # tests call flush() themselves, deterministically
-                return
+            self._dirty[key] = (app, producer)
+            start = self._task is None
+            if start:
+                manual = app.config.get("TESTING") and not app.config.get("THROTTLE_BACKGROUND", False)
+                self._task = "manual" if manual else "starting"  # tests call flush() themselves
+        if start and self._task == "starting":
             self._task = socketio.start_background_task(self._loop)
 
     def _loop(self) -> None:
@@ -115,8 +112,7 @@ class Throttle:
         """Run every dirty producer now; returns how many ran."""
         with self._lock:
             pending, self._dirty = self._dirty, {}
-        app = self._app
-        for key, producer in pending.items():
+        for key, (app, producer) in pending.items():
             try:
                 with app.app_context():
                     try:

@@ -12,10 +12,11 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..registration.models import Member, str_enum
 from ..timeutil import utcnow
@@ -56,13 +57,13 @@ class Vote(db.Model):
     write_ins: Mapped[bool] = mapped_column(Boolean, default=True)  # 另选他人 allowed
     # life
     state: Mapped[State] = mapped_column(str_enum(State, 10), default=State.DRAFT, index=True)
-    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="")
-    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"), nullable=True)
     # the record (GB 50799): attendance at open and close and the result, stored with the vote
     expected_count: Mapped[int | None] = mapped_column(nullable=True)       # 应到 at open
@@ -140,7 +141,7 @@ class Ballot(db.Model):
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)          # elections: marks, write-ins
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), nullable=True)  # named votes only
-    cast_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # named votes only
+    cast_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # named votes only
 
     __table_args__ = (
         UniqueConstraint("vote_id", "member_id"),

@@ -413,8 +413,7 @@ def cast_ballot(vote_id, member: Member, payload: dict) -> dict:
     except IntegrityError:
         db.session.rollback()
         raise Conflict("already_voted", "您已经投过票了，每人只能投一次") from None
-    app = current_app._get_current_object()  # the producer runs in this app (tests run two apps in a process)
-    realtime.touch_after_commit(f"vote:{vote_id}:turnout", lambda: _in_app(app, broadcast_turnout, vote_id))
+    realtime.touch_after_commit(f"vote:{vote_id}:turnout", lambda: broadcast_turnout(vote_id))
     summary = CHOICE_LABELS[Choice(content["choice"])] if vote is None else ballot_summary(vote, content)
     return {"ok": True, "vote_id": vote_id, "receipt": receipt, "choice": content["choice"], "summary": summary,
             "changed": False}
@@ -489,11 +488,6 @@ def turnout(vote: Vote) -> dict:
                               .where(VoteParticipation.vote_id == vote.id)) or 0
     return {"vote_id": vote.id, "voted": voted, "electorate": vote.electorate_count or 0,
             "expected": vote.expected_count or 0}
-
-
-def _in_app(app, fn, *args) -> None:
-    with app.app_context():
-        fn(*args)
 
 
 def broadcast_turnout(vote_id: int) -> None:
