@@ -256,6 +256,8 @@ def close_vote(vote_id, *, reason: str = "presider") -> Vote:
     electorate = set(db.session.scalars(select(Elector.member_id).where(Elector.vote_id == vote.id)))
     vote.present_at_close = len(present_ids(vote.sitting) & meetings.expected_ids(vote.sitting))
     vote.result = compute_result(vote, electorate_size=len(electorate))
+    if vote.secret:
+        _rewrite_in_key_order(vote.id)
     db.session.flush()
     audit.record("vote.close", f"vote:{vote.id}", {"reason": reason, "present_at_close": vote.present_at_close,
                                                     "result": _audit_result(vote.result)})
@@ -263,6 +265,23 @@ def close_vote(vote_id, *, reason: str = "presider") -> Vote:
                   room=vote.room)
     realtime.emit("voting:changed", staff_summary(vote, with_result=True), room=staff_room(vote.sitting_id))
     return vote
+
+
+def _rewrite_in_key_order(vote_id: int) -> None:
+    """Secret ballots: rewrite the rows in the order of their random keys.
+
+    PostgreSQL keeps heap rows in insertion order, which could be matched against the order of the
+    participation rows; after this the physical order follows a random key. (SQLite stores the table
+    WITHOUT ROWID, already in key order.) The write-ahead log of the open phase is not rewritten: the
+    database server itself must be trusted while a vote is open.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    rows = [dict(r._mapping) for r in db.session.execute(
+        select(Ballot.__table__).where(Ballot.vote_id == vote_id).order_by(Ballot.id))]
+    db.session.execute(Ballot.__table__.delete().where(Ballot.vote_id == vote_id))
+    if rows:
+        db.session.execute(Ballot.__table__.insert(), rows)
 
 
 def _audit_result(result: dict) -> dict:

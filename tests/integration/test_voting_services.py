@@ -173,6 +173,14 @@ def test_secret_ballots_do_not_link_voter_and_choice(ctx, hall):
     assert code_of(services.check_receipt, "V1-AAAAA-AAAAA-AAAAA-AAAAA") == "not_found"
     with pytest.raises(DomainError):
         services.named_list(vote)
+    # PostgreSQL keeps heap rows in insertion order: once closed, the physical order follows the random keys
+    services.close_vote(vote.id)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        physical = db.session.scalars(text("SELECT id FROM vote_ballot WHERE vote_id=:v ORDER BY ctid"),
+                                      {"v": vote.id}).all()
+        assert physical == sorted(b["id"] for b in ballots)
+    assert services.check_receipt(receipts[members[1].id])["summary"] == "反对"
 
 
 def test_named_vote_lists_who_voted_what(ctx, hall):
