@@ -29,13 +29,31 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     from conference import create_app
+
+    serve(create_app(), args.host, args.port, cert=args.cert, key=args.key)
+
+
+def serve(app, host: str, port: int, *, cert: str | None = None, key: str | None = None) -> None:
+    """Serve ``app`` (HTTP + Socket.IO) in this process with the configured async mode."""
     from conference.extensions import socketio
 
-    app = create_app()
-    options = {"host": args.host, "port": args.port, "log_output": False, "allow_unsafe_werkzeug": True}
-    if args.cert and args.key:
-        options.update(certfile=args.cert, keyfile=args.key)
-    socketio.run(app, **options)
+    tls = {"certfile": cert, "keyfile": key} if cert and key else {}
+    if _MODE != "gevent":
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True, **tls)
+        return
+    import socket
+
+    from gevent import pywsgi
+    from gevent import socket as gsocket
+
+    # What socketio.run does for gevent, plus TCP_NODELAY: without it every small response waits ~40 ms
+    # for the client's delayed ACK (Nagle), which a check-in station feels on every scan.
+    listener = gsocket.socket(gsocket.AF_INET, gsocket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted connections
+    listener.bind((host, port))
+    listener.listen(4096)
+    pywsgi.WSGIServer(listener, app, log=None, **tls).serve_forever()
 
 
 if __name__ == "__main__":

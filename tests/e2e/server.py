@@ -18,7 +18,8 @@ def main() -> None:
     os.environ["RATELIMIT_ENABLED"] = os.environ.get("RATELIMIT_ENABLED", "0")
     from conference import create_app
     from conference.demo import is_empty, load_demo
-    from conference.extensions import db, socketio
+    from conference.extensions import db
+    from conference.serve import serve
 
     app = create_app()
     with app.app_context():
@@ -27,7 +28,7 @@ def main() -> None:
             load_demo(member_count=members, attendee_count=5)
             db.session.commit()
     print("READY", flush=True)
-    socketio.run(app, host="127.0.0.1", port=port, log_output=False, allow_unsafe_werkzeug=True)
+    serve(app, "127.0.0.1", port)
 
 
 if __name__ == "__main__":
