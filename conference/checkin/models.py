@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..registration.models import Member, str_enum
 from ..timeutil import utcnow
@@ -29,8 +30,8 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     station: Mapped[str] = mapped_column(String(40), default="")
     method: Mapped[Method] = mapped_column(str_enum(Method, 10))
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
@@ -39,7 +40,7 @@ class CheckIn(db.Model):
     override: Mapped[str] = mapped_column(String(20), default="")  # refusal code the staff overrode, if any
     reason: Mapped[str] = mapped_column(String(200), default="")   # 补签 / override reason
     nonce: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)  # client retry key
-    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # 退场
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # 退场
     left_note: Mapped[str] = mapped_column(String(200), default="")
     left_by: Mapped[str] = mapped_column(String(120), default="")
     time_adjusted: Mapped[bool] = mapped_column(Boolean, default=False)  # offline time out of bounds, replaced
