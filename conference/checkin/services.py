@@ -541,13 +541,8 @@ def board_payload(sitting: Sitting) -> dict:
 
 def _touch(sitting: Sitting) -> None:
     """Mark the sitting's board dirty: one coalesced broadcast per throttle interval, never one per scan."""
-    sitting_id, app = sitting.id, current_app._get_current_object()
-
-    def produce():
-        with app.app_context():  # this app's database, even when several apps share the throttle (tests)
-            broadcast_board(sitting_id)
-
-    realtime.touch_after_commit(f"checkin:board:{sitting_id}", produce)
+    sitting_id = sitting.id
+    realtime.touch_after_commit(f"checkin:board:{sitting_id}", lambda: broadcast_board(sitting_id))
 
 
 def broadcast_board(sitting_id: int) -> None:
