@@ -88,7 +88,10 @@ def register_error_handlers(app: Flask) -> None:
     def make_handler(status: int, code: str, message: str):
         def handler(exc):
             if status == 500:
-                db.session.rollback()
+                try:
+                    db.session.rollback()
+                except Exception:
+                    pass
             description = getattr(exc, "description", None)
             text = message
             if status == 400 and isinstance(description, str) and "CSRF" in description:
@@ -97,8 +100,44 @@ def register_error_handlers(app: Flask) -> None:
                 code_ = code
             if wants_json():
                 return jsonify({"ok": False, "error": code_, "message": text}), status
-            return render_template("error.html", code=code_, message=text), status
+            try:
+                return render_template("error.html", code=code_, message=text), status
+            except Exception:  # the page itself needs the database; never fall through to a bare server error
+                return _plain_page(code_, text), status
         return handler
 
     for status, (code, message) in messages.items():
         app.register_error_handler(status, make_handler(status, code, message))
+
+    from sqlalchemy.exc import DBAPIError
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc):
+        """The database went away (restart, network): answer at once; the pool reconnects by itself later."""
+        app.logger.warning("database error: %s", type(exc.orig).__name__ if exc.orig is not None else exc)
+        try:
+            db.session.rollback()
+        except Exception:
+            pass
+        if not exc.connection_invalidated and not _is_disconnect(exc):
+            raise exc
+        body = {"ok": False, "error": "database_unavailable", "message": "数据库暂时不可用，请稍后重试"}
+        if wants_json():
+            return jsonify(body), 503
+        return _plain_page(body["error"], body["message"]), 503
+
+
+def _is_disconnect(exc) -> bool:
+    text = str(exc.orig or exc).lower()
+    return any(word in text for word in ("connection", "terminating", "server closed", "could not connect",
+                                         "shutting down", "database system is"))
+
+
+def _plain_page(code: str, message: str) -> str:
+    """An error page that needs neither the database nor the logged-in user (base.html needs both)."""
+    from markupsafe import escape
+
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>出错了</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="font-family:'
+            f'sans-serif;padding:2em"><h1 style="font-size:1.2em">无法完成操作</h1><p>{escape(message)}</p>'
+            f'<p style="color:#888">错误代码：{escape(code)}</p></body></html>')

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,17 +28,19 @@ def free_port() -> int:
 class Cluster:
     """Several gunicorn masters (one gevent worker each, separate processes and ports), production config."""
 
-    def __init__(self, tmp: Path, size: int = 2, members: int = 40):
+    def __init__(self, tmp: Path, size: int = 2, members: int = 40, *, database_url: str | None = None,
+                 redis_url: str | None = None, env: dict | None = None):
         self.tmp = tmp
         self.size = size
         self.members = members
-        self.database_url = services.create_pg_database("conf_cluster")
+        self.own_database = database_url is None
+        self.database_url = database_url or services.create_pg_database("conf_cluster")
         self.channel = f"conference-test-{uuid.uuid4().hex[:8]}"
         self.env = {**os.environ, "CONFERENCE_ENV": "production", "SECRET_KEY": "cluster-secret-" + "x" * 20,
-                    "DATABASE_URL": self.database_url, "REDIS_URL": services.require_redis(),
+                    "DATABASE_URL": self.database_url, "REDIS_URL": redis_url or services.require_redis(),
                     "SOCKETIO_CHANNEL": self.channel, "CONFERENCE_INSTANCE": str(tmp), "UPLOAD_DIR": str(tmp / "up"),
                     "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
-                    "GUNICORN_WORKERS": "1", "SESSION_COOKIE_SECURE": "0"}
+                    "GUNICORN_WORKERS": "1", "SESSION_COOKIE_SECURE": "0", **(env or {})}
         self.env.pop("TEST_DATABASE_URL", None)
         self.procs: list[subprocess.Popen | None] = []
         self.ports: list[int] = []
@@ -88,7 +91,8 @@ class Cluster:
     def stop(self) -> None:
         for index in range(len(self.procs)):
             self.kill_worker(index)
-        services.drop_pg_database(self.database_url)
+        if self.own_database:
+            services.drop_pg_database(self.database_url)
 
 
 def staff_session(base_url: str, username: str, password: str = "demo-2026") -> requests.Session:
@@ -136,3 +140,80 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     return predicate()
+
+
+class PrivateRedis:
+    """A Redis server of the test's own, so that it can be stopped without touching the shared one."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.tmp = tmp
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "PrivateRedis":
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no", "--dir", str(self.tmp)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        wait_for(lambda: _pings(redis, self.url), timeout=10)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def _pings(redis_module, url) -> bool:
+    try:
+        return redis_module.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception:
+        return False
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (initdb in a temp folder, run as the postgres user), to restart it."""
+
+    def __init__(self):
+        import glob
+        import tempfile
+
+        self.bin = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1])
+        # outside pytest's tmp tree, which is private to root and closed to the postgres user
+        self.tmp = Path(tempfile.mkdtemp(prefix="conference-pg-"))
+        self.data = self.tmp / "pgdata"
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/conference"
+
+    def _as_postgres(self, *args: str) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120)
+
+    def init(self) -> "PrivatePostgres":
+        self.data.mkdir(parents=True)
+        shutil.chown(self.tmp, "postgres")
+        shutil.chown(self.data, "postgres")
+        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+        self._as_postgres(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                          "conference")
+        return self
+
+    def start(self) -> None:
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.data / "log"),
+                          "-o", f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+    def destroy(self) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", str(self.bin / "pg_ctl"), "-D", str(self.data), "-m",
+                        "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.tmp, ignore_errors=True)
