@@ -25,7 +25,8 @@ def free_port() -> int:
 class LiveServer:
     def __init__(self, tmp: Path, members: int = 60, env: dict | None = None):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        scheme = "https" if (env or {}).get("E2E_CERT") else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.db_path = tmp / "e2e.db"
         self.tmp = tmp
         self.members = members

@@ -28,7 +28,7 @@ def main() -> None:
             load_demo(member_count=members, attendee_count=5)
             db.session.commit()
     print("READY", flush=True)
-    serve(app, "127.0.0.1", port)
+    serve(app, "127.0.0.1", port, cert=os.environ.get("E2E_CERT"), key=os.environ.get("E2E_KEY"))
 
 
 if __name__ == "__main__":
