@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 from ..accounts.roles import Role
 from ..dbsetup import begin_write
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..meetings.models import Meeting
 from ..timeutil import CHINA, local
 from ..web import current_member, roles_required
@@ -121,18 +122,24 @@ def _posting_member():
     return None
 
 
+THANKS = "感谢您的参与！您的意见建议已收到，审核后将公开显示。"
+SENT_SLOT = "<!--consult-sent-->"
+SENT_HTML = f'<div class="flash flash-success" role="status" id="sent">{THANKS}</div>'
+
+
+@csrf.exempt  # the view runs the same check itself, once, after the rate limit (see _check_csrf)
 @bp.route("/s/<key>", methods=["GET", "POST"])
 def public(key: str):
     key = key[:40]
     member = _posting_member()
     form, form_error, status = None, "", 200
     if request.method == "POST":
-        form = SuggestionForm()
-        if form.validate_on_submit():
+        _check_csrf()
+        form = SuggestionForm(meta={"csrf": False})  # no second token check, no token generated for the answer
+        if form.validate():
             if form.website.data:
                 # a robot filled the hidden field: answer as if stored, store nothing
-                flash("感谢您的参与！您的意见建议已收到，审核后将公开显示。", "success")
-                return redirect(url_for(".public", key=key, _anchor="form"))
+                return _sent(key)
             try:
                 services.submit_suggestion(
                     key, text=form.text.data, name=form.name.data or "", phone=form.phone.data or "",
@@ -145,8 +152,7 @@ def public(key: str):
                     raise
                 form_error, status = exc.message, int(exc.status)
             else:
-                flash("感谢您的参与！您的意见建议已收到，审核后将公开显示。", "success")
-                return redirect(url_for(".public", key=key, _anchor="form"))
+                return _sent(key)
         else:
             form_error, status = "提交未成功，请按提示修改后再提交", 400
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
@@ -154,10 +160,32 @@ def public(key: str):
     if request.method == "GET":
         _count_visit(data["topic"]["id"])
         if member is None and "_flashes" not in session:
-            return _cached_page(key, page, data)
+            html = _cached_page(key, page, data)
+            return html.replace(SENT_SLOT, SENT_HTML, 1) if request.args.get("sent") == "1" else html
     form = form or SuggestionForm()
-    return render_template("consult/public.html", d=data, form=form, member=member, form_error=form_error,
-                           limits=rules), status
+    html = render_template("consult/public.html", d=data, form=form, member=member, form_error=form_error,
+                           limits=rules)
+    if request.method == "GET" and request.args.get("sent") == "1":
+        html = html.replace(SENT_SLOT, SENT_HTML, 1)
+    return html, status
+
+
+def _check_csrf() -> None:
+    """CSRFProtect's own check (token bound to the session, plus the HTTPS referrer check), run here instead of
+    in its before_request hook so that it happens exactly once per post; refused as CSRFError (400)."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def _sent(key: str):
+    """A stored (or honeypot) post: 303 to the page with a thank-you note. The follow-up GET is served from the
+    per-second page cache, and nothing is written to the session (no flash, no new cookie).
+    With CONSULT_SUBMIT_ANSWER = "page" the page itself is sent back instead (one request, no redirect)."""
+    answer = current_app.config.get("CONSULT_SUBMIT_ANSWER") or os.environ.get("CONSULT_SUBMIT_ANSWER")
+    if answer == "page" and _posting_member() is None:
+        page_data = services.public_view(key, 1)
+        return _cached_page(key, 1, page_data).replace(SENT_SLOT, SENT_HTML, 1), 200
+    return redirect(url_for(".public", key=key, sent=1, _anchor="form"), code=303)
 
 
 TOKEN_SLOT = "__CONSULT_CSRF_TOKEN_SLOT__"

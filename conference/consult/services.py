@@ -109,6 +109,9 @@ def accepting(topic: Topic, now: datetime | None = None) -> tuple[bool, str]:
 
 # ---- public submissions --------------------------------------------------------------------------------
 
+_INSERT_SUGGESTION = Suggestion.__table__.insert()
+
+
 def submit_suggestion(key: str, *, text: str, name: str = "", phone: str = "", sector: str = "",
                       occupation: str = "", district: str = "", member=None) -> int:
     """Store one suggestion and return its id, or refuse with a code; the same normalized text on a topic is
@@ -139,7 +142,9 @@ def submit_suggestion(key: str, *, text: str, name: str = "", phone: str = "", s
         member_id=member.id if member is not None else None, visibility=Visibility.PENDING,
         status=HandlingStatus.RECEIVED, created_at=utcnow())
     try:
-        result = db.session.execute(db.insert(Suggestion).values(**values))
+        # one constant Core statement (compiled once, then cached) with bound parameters: no per-call .values()
+        # coercion and no ORM bulk-insert path
+        result = db.session.execute(_INSERT_SUGGESTION, values)
     except IntegrityError:
         db.session.rollback()
         raise Conflict("duplicate", "相同内容已提交，感谢您的参与") from None

@@ -59,13 +59,15 @@ def test_topic_reachable_by_id_and_drafts_are_not_public(ctx, client):
 def test_valid_suggestion_is_stored_with_masked_phone(ctx, client):
     make_topic()
     response = post(client, name="张三", phone="138 1234 1234", sector="经济界", occupation="教师", district="历下区")
-    assert response.status_code == 302
+    assert response.status_code == 303
     [s] = suggestions()
     assert (s.text, s.author_name, s.phone, s.phone_masked) == (GOOD, "张三", "13812341234", "138****1234")
     assert (s.sector, s.occupation, s.district) == ("经济界", "教师", "历下区")
     assert s.visibility == "pending" and s.status == "received"
-    page = client.get("/s/dianti").get_data(as_text=True)
-    assert "您的意见建议已收到" in page
+    # the 303 points at the page with a thank-you note; the plain page has none
+    assert response.headers["Location"].endswith("/s/dianti?sent=1#form")
+    assert "您的意见建议已收到" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "您的意见建议已收到" not in client.get("/s/dianti").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("fields, status, message", [
@@ -97,7 +99,7 @@ def test_100kb_post_is_refused_before_parsing(ctx, client):
 
 def test_duplicate_text_is_refused(ctx, client):
     make_topic()
-    assert post(client).status_code == 302
+    assert post(client).status_code == 303
     response = post(client, text=f"  {GOOD}！ ")  # same words, other punctuation and spaces
     assert response.status_code == 409
     assert "相同内容已提交" in response.get_data(as_text=True)
@@ -107,8 +109,8 @@ def test_duplicate_text_is_refused(ctx, client):
 def test_same_text_on_another_topic_is_fine(ctx, client):
     make_topic()
     make_topic(slug="other", title="另一个议题", office_name="另一个办公室")
-    assert post(client).status_code == 302
-    assert post(client, key="other").status_code == 302
+    assert post(client).status_code == 303
+    assert post(client, key="other").status_code == 303
     assert len(suggestions()) == 2
 
 
@@ -128,7 +130,7 @@ def test_closed_topics_refuse_suggestions(ctx, client):
 def test_honeypot_pretends_success_and_stores_nothing(ctx, client):
     make_topic()
     response = post(client, website="http://spam.example")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert suggestions() == []
 
 
@@ -142,14 +144,39 @@ def test_missing_csrf_token_is_refused(ctx, client, monkeypatch):
     # with the token from the page it works
     html = client.get("/s/dianti").get_data(as_text=True)
     token = html.split('name="csrf_token" value="')[1].split('"')[0]
-    assert post(client, csrf_token=token).status_code == 302
+    assert post(client, csrf_token=token).status_code == 303
     assert len(suggestions()) == 1
+
+
+def test_forged_or_foreign_csrf_token_is_refused_and_checked_once(ctx, client, monkeypatch):
+    """The public form is exempt from CSRFProtect's global hook because the view runs the same check itself:
+    a bad token must still be refused, and a good one is validated exactly once."""
+    import flask_wtf.csrf as wtf_csrf
+
+    make_topic()
+    monkeypatch.setitem(ctx.config, "WTF_CSRF_ENABLED", True)
+    html = client.get("/s/dianti").get_data(as_text=True)
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    other = ctx.test_client()
+    foreign = other.get("/s/dianti").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    for bad in ("forged-token", token[:-2] + ("AA" if not token.endswith("AA") else "BB"), foreign):
+        response = post(client, csrf_token=bad)
+        assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+    # honeypot and bad fields do not get past a missing token either
+    assert post(client, website="http://spam.example").status_code == 400
+    assert post(client, text="短").status_code == 400 and "CSRF" in post(client, text="短").get_data(as_text=True)
+    assert suggestions() == []
+    calls = []
+    real = wtf_csrf.validate_csrf
+    monkeypatch.setattr(wtf_csrf, "validate_csrf", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    assert post(client, csrf_token=token).status_code == 303
+    assert len(calls) == 1 and len(suggestions()) == 1
 
 
 def test_stored_text_is_rendered_escaped(ctx, client, staff_client):
     make_topic()
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)> 建议加强管理'
-    assert post(client, text=evil, name="<b>黑客</b>", district="<i>区</i>").status_code == 302
+    assert post(client, text=evil, name="<b>黑客</b>", district="<i>区</i>").status_code == 303
     [s] = suggestions()
     assert s.text == evil  # stored as typed
     assert staff_client.post(f"/consult/suggestions/{s.id}/publish").status_code == 302
@@ -169,7 +196,7 @@ def test_logged_in_delegate_posts_under_their_name(ctx, client, make, login_as):
     login_as(client, member)
     page = client.get("/s/dianti").get_data(as_text=True)
     assert "王委员" in page and 'name="phone"' not in page
-    assert post(client, name="冒名").status_code == 302
+    assert post(client, name="冒名").status_code == 303
     [s] = suggestions()
     assert (s.author_name, s.member_id, s.sector) == ("王委员", member.id, "经济界")
 
@@ -178,7 +205,7 @@ def test_logged_in_delegate_posts_under_their_name(ctx, client, make, login_as):
 
 def _seed(client, *texts):
     for text in texts:
-        assert post(client, text=text).status_code == 302
+        assert post(client, text=text).status_code == 303
     return suggestions()
 
 
@@ -254,7 +281,7 @@ def test_staff_pages_need_the_secretariat(ctx, client, make, login_as):
 
 def test_phone_reveal_is_logged(ctx, client, staff_client):
     topic = make_topic()
-    assert post(client, phone="13912345678").status_code == 302
+    assert post(client, phone="13912345678").status_code == 303
     [s] = suggestions()
     queue = staff_client.get(f"/consult/{topic.id}/moderation").get_data(as_text=True)
     assert "139****5678" in queue and "13912345678" not in queue
@@ -370,7 +397,7 @@ def test_cached_public_page_has_a_working_token_and_is_refreshed_by_moderation(c
     token1 = first.split('name="csrf_token" value="')[1].split('"')[0]
     token2 = second.split('name="csrf_token" value="')[1].split('"')[0]
     assert token1 != token2 and "CSRF_TOKEN_SLOT" not in first  # each visitor gets their own token
-    assert post(visitor, csrf_token=token2).status_code == 302
+    assert post(visitor, csrf_token=token2).status_code == 303
     [s] = suggestions()
     monkeypatch.setitem(ctx.config, "WTF_CSRF_ENABLED", False)
     staff_client.post(f"/consult/suggestions/{s.id}/publish")

@@ -48,7 +48,7 @@ def _count(app):
 
 def test_five_suggestions_a_minute_per_address(limited_app):
     client = limited_app.test_client()
-    assert [_post(client, i).status_code for i in range(5)] == [302] * 5
+    assert [_post(client, i).status_code for i in range(5)] == [303] * 5
     response = _post(client, 5)
     assert response.status_code == 429
     assert "提交过于频繁" in response.get_data(as_text=True)
@@ -58,7 +58,7 @@ def test_five_suggestions_a_minute_per_address(limited_app):
     # another address may still post
     other = limited_app.test_client()
     assert other.post("/s/rl", data={"text": "另一个地址的建议", "consent": "y"},
-                      environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302
+                      environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 303
     assert _count(limited_app) == 6
 
 
@@ -66,12 +66,12 @@ def test_forwarded_address_is_trusted_only_behind_a_proxy(limited_app, monkeypat
     client = limited_app.test_client()
     # without TRUST_PROXY a forged X-Forwarded-For does not buy new allowances
     codes = [_post(client, i, **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(7)]
-    assert codes == [302] * 5 + [429] * 2
+    assert codes == [303] * 5 + [429] * 2
     monkeypatch.setitem(limited_app.config, "TRUST_PROXY", True)
     codes = [_post(client, 100 + i, **{"X-Forwarded-For": f"198.51.100.{i}"}).status_code for i in range(7)]
-    assert codes == [302] * 7
+    assert codes == [303] * 7
     codes = [_post(client, 200 + i, **{"X-Forwarded-For": "192.0.2.9"}).status_code for i in range(6)]
-    assert codes == [302] * 5 + [429]
+    assert codes == [303] * 5 + [429]
 
 
 def test_page_views_have_a_generous_limit(limited_app, monkeypatch):
