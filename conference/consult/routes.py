@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -11,6 +12,8 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, r
                    url_for)
 from flask_wtf.csrf import generate_csrf
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -54,6 +57,35 @@ def _parsed_limits(text: str) -> tuple:
     return tuple(parse_many(text))
 
 
+class LocalWindows:
+    """Fixed-window counters of this process, for when the limiter's storage is memory:// (development, one worker,
+    or Flask-Limiter's fallback while Redis is down): the same rule as limits' FixedWindowRateLimiter over its
+    MemoryStorage, without that storage's expiry timer, which wakes every 10 ms and rescans every key (8 ms of
+    CPU at 20,000 keys, i.e. a core nearly half busy once a few thousand addresses have visited). Expired windows
+    are swept here at most every SWEEP_SECONDS."""
+
+    SWEEP_SECONDS = 5.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.windows: dict[str, list] = {}  # key -> [count, window end (time.time())]
+        self.next_sweep = 0.0
+
+    def hit(self, item, *identifiers: str) -> bool:
+        key = item.key_for(*identifiers)
+        now = time.time()
+        with self.lock:
+            window = self.windows.get(key)
+            if window is None or window[1] <= now:
+                window = self.windows[key] = [0, now + item.get_expiry()]
+            window[0] += 1
+            allowed = window[0] <= item.amount
+            if now >= self.next_sweep:
+                self.next_sweep = now + self.SWEEP_SECONDS
+                self.windows = {k: w for k, w in self.windows.items() if w[1] > now}
+        return allowed
+
+
 def _rate_limited() -> bool:
     """Count this request against the client's allowance (Flask-Limiter's storage: Redis in production).
 
@@ -65,6 +97,9 @@ def _rate_limited() -> bool:
     key = client_address()
     try:
         strategy = limiter.limiter
+        if isinstance(strategy, FixedWindowRateLimiter) and isinstance(strategy.storage, MemoryStorage):
+            windows = services._ext("consult_windows", LocalWindows)
+            return not all(windows.hit(item, "consult", which, key) for item in _parsed_limits(text))
         return not all(strategy.hit(item, "consult", which, key) for item in _parsed_limits(text))
     except Exception:  # the limit store is down: keep the page up, say so in the log
         log.exception("consult: rate-limit storage unavailable")

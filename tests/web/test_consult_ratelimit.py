@@ -79,3 +79,23 @@ def test_page_views_have_a_generous_limit(limited_app, monkeypatch):
     client = limited_app.test_client()
     codes = [client.get("/s/rl").status_code for _ in range(10)]
     assert codes == [200] * 8 + [429] * 2
+
+
+def test_local_windows_count_per_key_expire_and_sweep(monkeypatch):
+    """The in-process counters used with memory:// storage: N per window per key, a new window after expiry,
+    expired windows swept."""
+    from limits import parse
+
+    from conference.consult import routes
+
+    now = [1000.0]
+    monkeypatch.setattr(routes.time, "time", lambda: now[0])
+    windows = routes.LocalWindows()
+    item = parse("3/minute")
+    assert [windows.hit(item, "consult", "submit", "a") for _ in range(4)] == [True, True, True, False]
+    assert windows.hit(item, "consult", "submit", "b")  # another address has its own window
+    now[0] += 61
+    assert windows.hit(item, "consult", "submit", "a")  # a new window
+    now[0] += 61 + routes.LocalWindows.SWEEP_SECONDS
+    windows.hit(item, "consult", "submit", "c")
+    assert list(windows.windows) == [item.key_for("consult", "submit", "c")]
