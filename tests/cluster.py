@@ -26,21 +26,35 @@ def free_port() -> int:
 
 
 class Cluster:
-    """Several gunicorn masters (one gevent worker each, separate processes and ports), production config."""
+    """Several gunicorn masters (one gevent worker each, separate processes and ports), production config.
+
+    ``sqlite=True``: one SQLite file in ``tmp`` instead of PostgreSQL, no Redis (no message queue), the
+    development config (production refuses SQLite) — the single-worker shape of a small deployment."""
 
     def __init__(self, tmp: Path, size: int = 2, members: int = 40, *, database_url: str | None = None,
-                 redis_url: str | None = None, env: dict | None = None):
+                 redis_url: str | None = None, env: dict | None = None, sqlite: bool = False,
+                 prepare_timeout: float = 300):
         self.tmp = tmp
         self.size = size
         self.members = members
-        self.own_database = database_url is None
+        self.prepare_timeout = prepare_timeout
+        self.own_database = database_url is None and not sqlite
+        if sqlite:
+            database_url = database_url or f"sqlite:///{tmp / 'conference.db'}"
         self.database_url = database_url or services.create_pg_database("conf_cluster")
         self.channel = f"conference-test-{uuid.uuid4().hex[:8]}"
         self.env = {**os.environ, "CONFERENCE_ENV": "production", "SECRET_KEY": "cluster-secret-" + "x" * 20,
-                    "DATABASE_URL": self.database_url, "REDIS_URL": redis_url or services.require_redis(),
-                    "SOCKETIO_CHANNEL": self.channel, "CONFERENCE_INSTANCE": str(tmp), "UPLOAD_DIR": str(tmp / "up"),
+                    "DATABASE_URL": self.database_url, "SOCKETIO_CHANNEL": self.channel,
+                    "CONFERENCE_INSTANCE": str(tmp), "UPLOAD_DIR": str(tmp / "up"),
                     "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
-                    "GUNICORN_WORKERS": "1", "SESSION_COOKIE_SECURE": "0", **(env or {})}
+                    "GUNICORN_WORKERS": "1", "SESSION_COOKIE_SECURE": "0"}
+        if sqlite:
+            self.env["CONFERENCE_ENV"] = "development"
+            for name in ("REDIS_URL", "SOCKETIO_MESSAGE_QUEUE"):
+                self.env.pop(name, None)
+        else:
+            self.env["REDIS_URL"] = redis_url or services.require_redis()
+        self.env.update(env or {})
         self.env.pop("TEST_DATABASE_URL", None)
         self.procs: list[subprocess.Popen | None] = []
         self.ports: list[int] = []
@@ -53,7 +67,8 @@ class Cluster:
         """Migrate the database as production does, then load demo data."""
         flask = [sys.executable, "-m", "flask", "--app", "conference"]
         for args in (["db", "upgrade"], ["demo", "load", "--members", str(self.members)]):
-            run = subprocess.run(flask + args, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
+            run = subprocess.run(flask + args, cwd=ROOT, env=self.env, capture_output=True, text=True,
+                                 timeout=self.prepare_timeout)
             if run.returncode != 0:
                 raise RuntimeError(f"{args}: {run.stdout}{run.stderr}")
 
