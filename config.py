@@ -52,6 +52,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     COMMITTEE_NAME = os.environ.get("COMMITTEE_NAME", "中国人民政治协商会议济南市委员会")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Seconds a worker reuses a logged-in staff account without reading it again (accounts.services.load_principal):
+    # deactivating an account or changing its role takes effect everywhere within this time. 0 = read every request.
+    STAFF_PRINCIPAL_TTL = float(os.environ.get("STAFF_PRINCIPAL_TTL", "2"))
     # Behind nginx: take the client address from X-Forwarded-For (rate limits, logs). Off unless proxied.
     TRUST_PROXY = _bool("TRUST_PROXY", False)
     TESTING = False
@@ -70,6 +73,7 @@ class TestingConfig(Config):
     TESTING = True
     LOG_LEVEL = "WARNING"
     SECRET_KEY = "testing-secret"
+    STAFF_PRINCIPAL_TTL = 0.0  # ids are reused between tests (tables are emptied); tests that need it set it
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

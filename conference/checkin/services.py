@@ -133,19 +133,27 @@ class MemberRow:
     approved_leave: bool | None = None  # for the sitting it was read for
 
 
-def _member_row(member_id: int, sitting_id: int | None = None) -> MemberRow | None:
-    """The member and, for a sitting, whether they are on approved leave — one plain statement on the session's
-    connection (the ORM's per-statement overhead is most of a scan's cost)."""
-    from sqlalchemy import exists, literal
+@functools.lru_cache(maxsize=None)
+def _member_row_stmt(with_leave: bool):
+    """Built once: constructing a statement costs more than running it (the bound values change, not the SQL)."""
+    from sqlalchemy import bindparam, exists, literal
 
     from ..registration.models import Sector
 
-    on_leave = (exists().where(Leave.sitting_id == sitting_id, Leave.member_id == Member.id,
-                               Leave.status == LeaveStatus.APPROVED) if sitting_id is not None else literal(False))
-    row = db.session.connection().execute(
-        select(Member.id, Member.name, Member.member_no, Member.kind, Member.active, Member.committee_role,
-               Member.group_id, Member.credential_version, Sector.name, on_leave.label("on_leave"))
-        .outerjoin(Sector, Member.sector_id == Sector.id).where(Member.id == member_id)).first()
+    on_leave = (exists().where(Leave.sitting_id == bindparam("sitting_id"), Leave.member_id == Member.id,
+                               Leave.status == LeaveStatus.APPROVED) if with_leave else literal(False))
+    return (select(Member.id, Member.name, Member.member_no, Member.kind, Member.active, Member.committee_role,
+                   Member.group_id, Member.credential_version, Sector.name, on_leave.label("on_leave"))
+            .outerjoin(Sector, Member.sector_id == Sector.id).where(Member.id == bindparam("member_id")))
+
+
+def _member_row(member_id: int, sitting_id: int | None = None) -> MemberRow | None:
+    """The member and, for a sitting, whether they are on approved leave — one plain statement on the session's
+    connection (the ORM's per-statement overhead is most of a scan's cost)."""
+    params = {"member_id": member_id}
+    if sitting_id is not None:
+        params["sitting_id"] = sitting_id
+    row = db.session.connection().execute(_member_row_stmt(sitting_id is not None), params).first()
     if row is None:
         return None
     return MemberRow(*row[:8], row[8] or "", bool(row[9]) if sitting_id is not None else None)
@@ -190,20 +198,26 @@ class Actor:
         return cls(user_id=principal.user_id, name=principal.display_name)
 
 
-def _insert(sitting: Sitting, member: Member, *, method: Method, station: str, actor: Actor, nonce: str | None,
-            scanned_at: datetime, override: str = "", reason: str = "", time_adjusted: bool = False) -> int | None:
-    """Insert the check-in; returns its id, or None when the member (or this nonce) is already recorded."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
+@functools.lru_cache(maxsize=None)
+def _insert_stmt(dialect: str):
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once per dialect; the values come as parameters."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    table = CheckIn.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
+def _insert(sitting: Sitting, member: Member, *, method: Method, station: str, actor: Actor, nonce: str | None,
+            scanned_at: datetime, override: str = "", reason: str = "", time_adjusted: bool = False) -> int | None:
+    """Insert the check-in; returns its id, or None when the member (or this nonce) is already recorded."""
+    connection = db.session.connection()
     values = dict(sitting_id=sitting.id, member_id=member.id, scanned_at=scanned_at, recorded_at=utcnow(),
                   station=station[:40], method=method, staff_user_id=actor.user_id, staff_name=actor.name[:120],
                   override=override, reason=reason[:200], nonce=nonce, time_adjusted=time_adjusted, left_note="",
                   left_by="")
-    stmt = insert(CheckIn.__table__).values(**values).on_conflict_do_nothing().returning(CheckIn.__table__.c.id)
-    return db.session.connection().execute(stmt).scalar()
+    return connection.execute(_insert_stmt(connection.dialect.name), values).scalar()
 
 
 def _existing(sitting: Sitting, member_id: int) -> CheckIn | None:
@@ -294,13 +308,36 @@ def get_sitting(sitting_id: int) -> Sitting:
     return meetings.get_sitting(sitting_id)
 
 
+@dataclass(frozen=True)
+class SittingRow:
+    """The columns of a sitting a scan needs (same names as ``Sitting``), read with one plain statement."""
+    id: int
+    title: str
+    body: str
+    group_id: int | None
+
+
+@functools.lru_cache(maxsize=None)
+def _sitting_row_stmt():
+    from sqlalchemy import bindparam
+
+    return select(Sitting.id, Sitting.title, Sitting.body, Sitting.group_id).where(Sitting.id == bindparam("id"))
+
+
+def _sitting_row(sitting_id: int) -> SittingRow:
+    row = db.session.connection().execute(_sitting_row_stmt(), {"id": sitting_id}).first()
+    if row is None:
+        raise NotFound("找不到该会次")
+    return SittingRow(*row)
+
+
 def scan_pass(sitting_id: int, code: str, *, station: str = "", actor: Actor | None = None, nonce=None,
               override: bool = False, reason: str = "", scanned_at: datetime | None = None,
               method: Method = Method.PASS, time_adjusted: bool = False) -> dict:
     """A station scanned a pass. Raises DomainError for every refusal; returns the check-in on success."""
     nonce = _clean_nonce(nonce)
     start_write()
-    sitting = get_sitting(sitting_id)
+    sitting = _sitting_row(sitting_id)
     if not isinstance(code, str) or not code.strip() or len(code) > 512:
         _refuse("malformed", "无法识别的二维码")
     member, overridden = _member_from_pass(sitting, code, override=override)
