@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..dbtypes import UTCDateTime
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -82,8 +83,8 @@ class Member(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("member_group.id"), index=True, nullable=True)
     credential_version: Mapped[int] = mapped_column(default=1)  # bumped when the pass is reissued
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     sector: Mapped[Sector | None] = relationship(lazy="joined")
     group: Mapped[Group | None] = relationship(lazy="joined")
@@ -106,7 +107,7 @@ class Arrival(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(120))
     lodging: Mapped[str] = mapped_column(String(200), default="")    # 住宿
     dining: Mapped[str] = mapped_column(String(200), default="")     # 用餐
@@ -139,9 +140,9 @@ class Leave(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[LeaveStatus] = mapped_column(str_enum(LeaveStatus), default=LeaveStatus.PENDING)
     filed_by: Mapped[str] = mapped_column(String(120))
-    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_note: Mapped[str] = mapped_column(String(200), default="")
 
     member: Mapped[Member] = relationship(lazy="joined")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1f8e46b8ccc5
+Revision ID: 235587e79103
 Revises: 
-Create Date: 2026-11-28 07:42:00.986958
+Create Date: 2026-11-28 07:55:19.815968
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import conference.dbtypes
 
 
 # revision identifiers, used by Alembic.
-revision = '1f8e46b8ccc5'
+revision = '235587e79103'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -172,8 +172,8 @@ def upgrade():
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('credential_version', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', conference.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', conference.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['group_id'], ['member_group.id'], name=op.f('fk_member_group_id_member_group')),
     sa.ForeignKeyConstraint(['sector_id'], ['sector.id'], name=op.f('fk_member_sector_id_sector')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
@@ -235,7 +235,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('registered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('registered_at', conference.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('recorded_by', sa.String(length=120), nullable=False),
     sa.Column('lodging', sa.String(length=200), nullable=False),
     sa.Column('dining', sa.String(length=200), nullable=False),
@@ -327,9 +327,9 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'approved', 'refused', 'withdrawn', name='leavestatus', native_enum=False, length=20), nullable=False),
     sa.Column('filed_by', sa.String(length=120), nullable=False),
-    sa.Column('filed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('filed_at', conference.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decided_by', sa.String(length=120), nullable=True),
-    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', conference.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decision_note', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_leave_request_member_id_member'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['sitting_id'], ['sitting.id'], name=op.f('fk_leave_request_sitting_id_sitting'), ondelete='CASCADE'),
