@@ -30,7 +30,14 @@ def on_sitting_join(data):
     except (TypeError, ValueError):
         return {"ok": False, "error": "bad_request", "message": "缺少会次编号"}
     join_room(f"sitting:{sitting_id}")
+    if current_user.role in STAFF_ROLES:
+        # staff-only live figures (the attendance board with absentees' names): never fanned out to every phone
+        join_room(staff_sitting_room(sitting_id))
     return {"ok": True, "room": f"sitting:{sitting_id}"}
+
+
+def staff_sitting_room(sitting_id: int) -> str:
+    return f"sitting:{sitting_id}:staff"
 
 
 @socketio.on("sitting:leave")

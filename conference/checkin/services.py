@@ -586,7 +586,11 @@ def broadcast_board(sitting_id: int) -> None:
     sitting = db.session.get(Sitting, sitting_id)
     if sitting is None:
         return
-    socketio.emit("checkin:board", board_payload(sitting), to=f"sitting:{sitting_id}")
+    from ..accounts.events import staff_sitting_room
+
+    # staff boards only: delegates' phones share sitting:<id>, and 3,000 copies of this payload every 0.5 s
+    # starved a worker (scripts/load_sitting.py)
+    socketio.emit("checkin:board", board_payload(sitting), to=staff_sitting_room(sitting_id))
 
 
 def recent_checkins(sitting: Sitting, limit: int = 20) -> list[CheckIn]:
