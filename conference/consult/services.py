@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
@@ -110,6 +110,10 @@ def accepting(topic: Topic, now: datetime | None = None) -> tuple[bool, str]:
 # ---- public submissions --------------------------------------------------------------------------------
 
 _INSERT_SUGGESTION = Suggestion.__table__.insert()
+# built once: no statement construction and cache-key generation per post
+_TOPIC_COLUMNS = (Topic.id, Topic.status, Topic.opens_at, Topic.closes_at)
+_TOPIC_BY_SLUG = db.select(*_TOPIC_COLUMNS).where(Topic.slug == bindparam("key"))
+_TOPIC_BY_ID = db.select(*_TOPIC_COLUMNS).where(Topic.id == bindparam("key"))
 
 
 def submit_suggestion(key: str, *, text: str, name: str = "", phone: str = "", sector: str = "",
@@ -124,10 +128,9 @@ def submit_suggestion(key: str, *, text: str, name: str = "", phone: str = "", s
     except RuleError as exc:
         raise _domain(exc) from None
     begin_write()
-    columns = (Topic.id, Topic.status, Topic.opens_at, Topic.closes_at)
-    row = db.session.execute(db.select(*columns).where(Topic.slug == key)).first()
+    row = db.session.execute(_TOPIC_BY_SLUG, {"key": key}).first()
     if row is None and key.isdigit():
-        row = db.session.execute(db.select(*columns).where(Topic.id == int(key))).first()
+        row = db.session.execute(_TOPIC_BY_ID, {"key": int(key)}).first()
     if row is None or row.status == TopicStatus.DRAFT:
         raise NotFound("找不到该议题，或议题尚未发布")
     ok, why = rules.accepting(row.status, as_utc(row.opens_at), as_utc(row.closes_at), utcnow())
