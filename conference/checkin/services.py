@@ -60,6 +60,9 @@ def seat_label(sitting: Sitting, member: Member) -> str:
         from ..seating import services as seating
     except ImportError:
         return ""
+    known = getattr(member, "seat", None)  # a MemberRow read for this sitting already carries it
+    if known is not None:
+        return known
     fn = getattr(seating, "seat_label", None)
     if fn is None:
         return ""
@@ -131,38 +134,56 @@ class MemberRow:
     credential_version: int
     sector_name: str
     approved_leave: bool | None = None  # for the sitting it was read for
+    seat: str | None = None  # the seat label at that sitting ("" unseated; None: not read)
 
 
 @functools.lru_cache(maxsize=None)
-def _member_row_stmt(with_leave: bool):
-    """Built once: constructing a statement costs more than running it (the bound values change, not the SQL)."""
-    from sqlalchemy import bindparam, exists, literal
+def _scan_stmt():
+    """The sitting, the member, their 界别, whether on approved leave and their seat — one statement per scan
+    (on PostgreSQL every statement is a round trip)."""
+    from sqlalchemy import bindparam, exists
 
     from ..registration.models import Sector
 
-    on_leave = (exists().where(Leave.sitting_id == bindparam("sitting_id"), Leave.member_id == Member.id,
-                               Leave.status == LeaveStatus.APPROVED) if with_leave else literal(False))
-    return (select(Member.id, Member.name, Member.member_no, Member.kind, Member.active, Member.committee_role,
-                   Member.group_id, Member.credential_version, Sector.name, on_leave.label("on_leave"))
-            .outerjoin(Sector, Member.sector_id == Sector.id).where(Member.id == bindparam("member_id")))
+    on_leave = exists().where(Leave.sitting_id == Sitting.id, Leave.member_id == Member.id,
+                              Leave.status == LeaveStatus.APPROVED)
+    try:
+        from ..seating.services import seat_label_sql
+        seat = seat_label_sql(Sitting.id, Member.id)
+    except ImportError:
+        from sqlalchemy import literal
+
+        seat = literal("")
+    return (select(Sitting.id, Sitting.title, Sitting.body, Sitting.group_id,
+                   Member.id, Member.name, Member.member_no, Member.kind, Member.active, Member.committee_role,
+                   Member.group_id, Member.credential_version, Sector.name, on_leave.label("on_leave"),
+                   seat.label("seat"))
+            .select_from(Sitting).outerjoin(Member, Member.id == bindparam("member_id"))
+            .outerjoin(Sector, Member.sector_id == Sector.id).where(Sitting.id == bindparam("sitting_id")))
 
 
-def _member_row(member_id: int, sitting_id: int | None = None) -> MemberRow | None:
-    """The member and, for a sitting, whether they are on approved leave — one plain statement on the session's
-    connection (the ORM's per-statement overhead is most of a scan's cost)."""
-    params = {"member_id": member_id}
-    if sitting_id is not None:
-        params["sitting_id"] = sitting_id
-    row = db.session.connection().execute(_member_row_stmt(sitting_id is not None), params).first()
+def _scan_rows(sitting_id: int, member_id: int) -> tuple[SittingRow, MemberRow | None]:
+    row = db.session.connection().execute(_scan_stmt(), {"sitting_id": sitting_id, "member_id": member_id}).first()
     if row is None:
-        return None
-    return MemberRow(*row[:8], row[8] or "", bool(row[9]) if sitting_id is not None else None)
+        raise NotFound("找不到该会次")
+    sitting = SittingRow(*row[:4])
+    if row[4] is None:
+        return sitting, None
+    return sitting, MemberRow(*row[4:12], row[12] or "", bool(row[13]), row[14] or "")
 
 
-def _member_from_pass(sitting: Sitting, code: str, *, override: bool) -> tuple[MemberRow, str]:
-    """Verify a pass and return (member, overridden refusal code or "")."""
-    token = accounts.verify_token(code, tokens.KIND_CHECKIN)  # malformed / forged / unknown_key / wrong_kind
-    member = _member_row(token.subject, sitting.id)
+def _pass_token(sitting_id: int, code) -> tokens.Token:
+    """Verify a pass (malformed / forged / unknown_key / wrong_kind); an unknown sitting is reported first."""
+    try:
+        if not isinstance(code, str) or not code.strip() or len(code) > 512:
+            _refuse("malformed", "无法识别的二维码")
+        return accounts.verify_token(code, tokens.KIND_CHECKIN)
+    except DomainError:
+        _sitting_row(sitting_id)
+        raise
+
+
+def _check_pass(sitting, member: MemberRow | None, token: tokens.Token, *, override: bool) -> tuple[MemberRow, str]:
     if member is None:
         _refuse("unknown_member", "查无此人：证件对应的委员不存在")
     overridden = ""
@@ -337,10 +358,9 @@ def scan_pass(sitting_id: int, code: str, *, station: str = "", actor: Actor | N
     """A station scanned a pass. Raises DomainError for every refusal; returns the check-in on success."""
     nonce = _clean_nonce(nonce)
     start_write()
-    sitting = _sitting_row(sitting_id)
-    if not isinstance(code, str) or not code.strip() or len(code) > 512:
-        _refuse("malformed", "无法识别的二维码")
-    member, overridden = _member_from_pass(sitting, code, override=override)
+    token = _pass_token(sitting_id, code)
+    sitting, member = _scan_rows(sitting_id, token.subject)
+    member, overridden = _check_pass(sitting, member, token, override=override)
     overridden = _admission(sitting, member, override=override, overridden=overridden)
     return _check_in(sitting, member, method=method, station=_station(station), actor=actor or Actor(), nonce=nonce,
                      scanned_at=scanned_at, override=overridden, reason=reason, time_adjusted=time_adjusted)

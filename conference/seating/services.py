@@ -461,25 +461,31 @@ def seat_of(sitting_id: int, member_id: int) -> HallSeat | None:
                              .where(SeatAssignment.sitting_id == sitting_id, SeatAssignment.member_id == member_id))
 
 
+def seat_label_sql(sitting_id, member_id):
+    """The seat label as a SQL scalar subquery ("主会场 中区 5排12号", NULL when unseated) for ``sitting_id`` and
+    ``member_id`` (values, bind parameters or columns of an enclosing query): a check-in scan reads it in the same
+    statement as the member."""
+    from sqlalchemy import String, cast, literal
+
+    label = (Hall.name + literal(" ") + HallSeat.zone_name + literal(" ") + HallSeat.row_label
+             + cast(HallSeat.number, String) + literal("号"))
+    return (select(label).select_from(SeatAssignment).join(HallSeat, SeatAssignment.seat_id == HallSeat.id)
+            .join(Hall, HallSeat.hall_id == Hall.id)
+            .where(SeatAssignment.sitting_id == sitting_id, SeatAssignment.member_id == member_id)
+            .limit(1).scalar_subquery())
+
+
 @functools.lru_cache(maxsize=None)
 def _seat_label_stmt():
     from sqlalchemy import bindparam
 
-    return (select(Hall.name, HallSeat.zone_name, HallSeat.row_label, HallSeat.number)
-            .select_from(SeatAssignment).join(HallSeat, SeatAssignment.seat_id == HallSeat.id)
-            .join(Hall, HallSeat.hall_id == Hall.id)
-            .where(SeatAssignment.sitting_id == bindparam("sitting_id"),
-                   SeatAssignment.member_id == bindparam("member_id")).limit(1))
+    return select(seat_label_sql(bindparam("sitting_id"), bindparam("member_id")))
 
 
 def seat_label(sitting_id: int, member_id: int) -> str | None:
     """"主会场 中区 5排12号" for passes and check-in screens; None when the person has no seat."""
     # One plain statement, built once (a check-in station asks on every scan; two ORM loads cost ~1 ms).
-    row = db.session.execute(_seat_label_stmt(), {"sitting_id": sitting_id, "member_id": member_id}).first()
-    if row is None:
-        return None
-    hall, zone, row_label, number = row
-    return f"{hall} {zone} {row_label}{number}号"
+    return db.session.execute(_seat_label_stmt(), {"sitting_id": sitting_id, "member_id": member_id}).scalar()
 
 
 def seat_view(sitting: Sitting, member_id: int) -> dict | None:
