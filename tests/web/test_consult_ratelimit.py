@@ -1,6 +1,8 @@
 """码上商量 rate limits with Flask-Limiter switched on (memory storage), on an app of their own."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from conference.extensions import db, limiter
@@ -99,3 +101,57 @@ def test_local_windows_count_per_key_expire_and_sweep(monkeypatch):
     now[0] += 61 + routes.LocalWindows.SWEEP_SECONDS
     windows.hit(item, "consult", "submit", "c")
     assert list(windows.windows) == [item.key_for("consult", "submit", "c")]
+
+
+def test_submission_limits_on_redis_share_limits_keys(tmp_path, monkeypatch):
+    """With Redis storage both submission limits are counted in one pipeline, under the keys Flask-Limiter's
+    own strategy uses: 3/minute then 429, and limits' strategy sees the same count."""
+    import redis
+
+    from config import TestingConfig
+    from conference import create_app
+    from conference.consult import routes
+    from tests.services import require_redis
+
+    url = require_redis()
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'rl.db'}"
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = url
+        CONSULT_SUBMIT_LIMIT = "3/minute;30/hour"
+        TRUST_PROXY = False
+
+    app = create_app(Cfg)
+    monkeypatch.setattr(limiter, "enabled", True)
+    calls = []
+    real = routes._redis_hits
+    monkeypatch.setattr(routes, "_redis_hits", lambda *a: calls.append(1) or real(*a))
+    with app.app_context():
+        db.create_all()
+        from conference.consult.models import Topic
+
+        db.session.add(Topic(slug="rl", title="限流测试议题", status="open"))
+        db.session.commit()
+    address = f"test-{uuid.uuid4().hex}"  # the Redis is shared: keys of this test only, deleted at the end
+    try:
+        client = app.test_client()
+        addr = {"REMOTE_ADDR": address}
+        codes = [client.post("/s/rl", data={"text": f"第{i}条红色存储的建议", "consent": "y"},
+                             environ_base=addr).status_code for i in range(4)]
+        assert codes == [303, 303, 303, 429] and len(calls) == 4
+        assert _count(app) == 3
+        with app.app_context():
+            strategy = limiter.limiter
+            minute, hour = routes._parsed_limits("3/minute;30/hour")
+            assert strategy.get_window_stats(minute, "consult", "submit", address).remaining == 0
+            assert strategy.get_window_stats(hour, "consult", "submit", address).remaining == 26
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(f"LIMITS:*{address}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
