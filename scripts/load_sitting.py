@@ -298,6 +298,14 @@ class Watcher:
         self.turnouts: list[tuple[float, int, int]] = []
         self.sio.on("checkin:board", self._on_board)
         self.sio.on("voting:turnout", self._on_turnout)
+        self.sio.on("connect", self._on_connect)
+        self.connects = 0
+        self.join = None
+
+    async def _on_connect(self):
+        self.connects += 1
+        if self.connects > 1 and self.join:  # a reconnect: follow the sitting again, as the console's JS does
+            asyncio.get_running_loop().create_task(self.sio.call(*self.join, timeout=30))
 
     async def _on_board(self, payload):
         f = payload["figures"]
@@ -309,6 +317,7 @@ class Watcher:
     async def connect(self, url: str, http, event: str, sitting_id: int):
         await self.sio.connect(url, headers={"Cookie": cookie_header(http)}, transports=["websocket"],
                                wait_timeout=30)
+        self.join = (event, {"sitting_id": sitting_id})
         ack = await self.sio.call(event, {"sitting_id": sitting_id}, timeout=30)
         assert ack.get("ok", True) is not False, ack
 
@@ -586,7 +595,8 @@ async def sitting(args, cluster, deadline: float) -> None:
     # 6. memory
     reconnects = sum(max(0, d.connects - 1) for d in connected)
     print(f"\n[6] server memory per gunicorn worker (/proc/<pid>/status), {len(connected)} sockets still open; "
-          f"client reconnects during the run: {reconnects}")
+          f"client reconnects during the run: delegates {reconnects}, board {board.connects - 1}, "
+          f"presider {presider.connects - 1}")
     for p in pids:
         s = proc_status(p)
         print(f"    worker {p}: VmRSS {s.get('VmRSS', float('nan')):.0f} MB, peak VmHWM {s.get('VmHWM', float('nan')):.0f} MB")
@@ -633,14 +643,14 @@ def main() -> int:
             print(f"cleanup: {exc!r}")
         shutil.rmtree(tmp, ignore_errors=True)
 
-    def hard_stop():
-        print(f"\n!! time limit of {args.time_limit:.0f} s reached: stopping everything", flush=True)
+    def hard_stop(reason: str = "time limit reached"):
+        print(f"\n!! {reason}: stopping everything", flush=True)
         stop_all()
         os._exit(3)
     watchdog = threading.Timer(args.time_limit + 30, hard_stop)  # the asyncio timeout below normally fires first
     watchdog.daemon = True
     watchdog.start()
-    signal.signal(signal.SIGTERM, lambda *_: hard_stop())
+    signal.signal(signal.SIGTERM, lambda *_: hard_stop("SIGTERM"))
 
     print(f"# load_sitting: {args.members} delegates; {args.workers} gunicorn gevent worker(s) on "
           f"{'SQLite, no Redis' if args.database == 'sqlite' else 'PostgreSQL + Redis message queue'}; "
