@@ -1,6 +1,7 @@
 """Benchmark the 码上商量 public page behind gunicorn + gevent (prints figures; not a test).
 
-    .venv/bin/python scripts/bench_consult.py [--seconds 5] [--connections 50] [--database-url URL]
+    flock /tmp/bench.lock .venv/bin/python scripts/bench_consult.py [--seconds 5] [--connections 50]
+        [--postgres] [--redis] [--answer redirect|page] [--database-url URL]
 
 Starts ``gunicorn -k gevent -w 1 --worker-connections 5000 conference.wsgi:app`` on a temporary SQLite database
 (or --database-url, e.g. a scratch PostgreSQL database) with rate limiting ON (memory storage unless
@@ -9,7 +10,11 @@ behind nginx. Load comes from ``wrk`` (apt-get install wrk), a bounded C load ge
 
   0. baseline: a static file through the same gunicorn worker (what the stack does with no app work);
   1. the public topic page, each request from a new address (must be >= 500 requests/s);
-  2. suggestion submissions with a CSRF token, each from a new address (must be >= 150/s);
+  2. suggestion submissions with a CSRF token, each from a new address (must be >= 150/s); a stored post is
+     answered 303 to the page (?sent=1, served from the per-second cache) — or, with --answer page, with the page
+     itself (200);
+  2b. (redirect mode) the browser round: each 303 is followed by the GET a browser makes, so the figure printed
+     under it is stored submissions a second including the follow-up page;
   3. a normal visitor reading the page alone, then while one address floods the form (p95 must stay < 200 ms).
 
 The machine's 2 cores are shared (other engineers' tests), so the figures are noisy: read them against the
