@@ -183,6 +183,56 @@ def test_secret_ballots_do_not_link_voter_and_choice(ctx, hall):
     assert services.check_receipt(receipts[members[1].id])["summary"] == "反对"
 
 
+def test_close_waits_for_a_ballot_in_flight_so_an_acknowledged_ballot_is_counted(app, ctx, hall):
+    """The cast path checks the vote's state inside its INSERT; a close that starts while a ballot is written
+    (inserted, not yet committed, so not yet acknowledged) must wait for it and count it — never close
+    with a count that misses a ballot the voter is then told was recorded."""
+    sitting, members, _ = hall
+    vote = services.create_motion(sitting, title="结束时仍在提交的选票")
+    db.session.commit()
+    services.open_vote(vote.id)
+    db.session.commit()
+    vote_id, member_id = vote.id, members[0].id
+    inserted, go = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def cast():
+        with app.app_context():
+            from conference.registration.models import Member
+
+            try:
+                outcome["ack"] = services.cast_ballot(vote_id, db.session.get(Member, member_id), {"choice": "yes"})
+                inserted.set()
+                go.wait(20)
+                db.session.commit()  # the socket handler acks only after this
+            finally:
+                inserted.set()
+                db.session.remove()
+
+    def close():
+        with app.app_context():
+            try:
+                outcome["result"] = services.close_vote(vote_id).result
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    caster = threading.Thread(target=cast)
+    caster.start()
+    assert inserted.wait(20) and outcome.get("ack", {}).get("ok")
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(0.5)
+    assert closer.is_alive(), "close did not wait for the ballot being written"
+    go.set()
+    caster.join(20)
+    closer.join(20)
+    assert outcome["result"]["yes"] == 1
+    db.session.rollback()
+    assert services.ballots_count(db.session.get(Vote, vote_id)) == 1
+    assert code_of(services.cast_ballot, vote_id, members[1], {"choice": "no"}) == "vote_closed"
+
+
 def test_named_vote_lists_who_voted_what(ctx, hall):
     sitting, members, _ = hall
     vote = services.create_motion(sitting, title="记名表决", secret=False)
