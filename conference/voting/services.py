@@ -592,16 +592,26 @@ def staff_summary(vote: Vote, *, with_result: bool = False) -> dict:
     return data
 
 
+_MY_FLAGS = select(
+    select(Elector.member_id).where(Elector.vote_id == bindparam("vote_id"),
+                                    Elector.member_id == bindparam("member_id")).exists().label("elector"),
+    select(VoteParticipation.member_id).where(VoteParticipation.vote_id == bindparam("vote_id"),
+                                              VoteParticipation.member_id == bindparam("member_id"))
+    .exists().label("voted"))
+
+
 def delegate_state(sitting_id: int, member: Member | None) -> dict:
     """For a (re)connecting phone: the open vote, whether I may and did vote; else the last published result."""
-    close_overdue(sitting_id)
-    vote = open_vote_of(sitting_id)
+    vote = open_vote_of(sitting_id)  # what close_overdue would look up: read once (every phone asks on connect)
+    if vote is not None and vote.deadline_at is not None and as_utc(vote.deadline_at) <= utcnow():
+        close_vote(vote.id, reason="deadline")
+        vote = None
     state: dict = {"ok": True, "sitting_id": sitting_id, "vote": None, "result": None}
     if vote is not None:
         state["vote"] = public_vote(vote)
         if member is not None:
-            state["in_electorate"] = db.session.get(Elector, (vote.id, member.id)) is not None
-            state["voted"] = db.session.get(VoteParticipation, (vote.id, member.id)) is not None
+            flags = db.session.execute(_MY_FLAGS, {"vote_id": vote.id, "member_id": member.id}).one()
+            state["in_electorate"], state["voted"] = bool(flags.elector), bool(flags.voted)
         return state
     last = db.session.scalar(select(Vote).where(Vote.sitting_id == sitting_id,
                                                 Vote.state.in_([State.CLOSED, State.PUBLISHED]))
