@@ -82,7 +82,7 @@ def _engine_options(app: Flask) -> None:
         options.setdefault("connect_args", {"check_same_thread": False, "timeout": 15})
         if uri in ("sqlite://", "sqlite:///:memory:"):
             options.setdefault("poolclass", StaticPool)
-        elif app.config["SOCKETIO_ASYNC_MODE"] in ("gevent", "eventlet"):
+        elif _cooperative():
             # One connection per process, shared cooperatively: green threads queue for it instead of
             # busy-waiting on SQLite's file lock inside C (which would block the whole process).
             options.setdefault("poolclass", QueuePool)
@@ -98,3 +98,19 @@ def _engine_options(app: Flask) -> None:
         options.setdefault("max_overflow", 20)
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _cooperative() -> bool:
+    """Is this process monkey-patched for green threads (the gevent server, gunicorn's gevent worker)?"""
+    import sys
+
+    if "gevent.monkey" in sys.modules:
+        from gevent import monkey
+
+        if monkey.is_module_patched("socket"):
+            return True
+    if "eventlet.patcher" in sys.modules:
+        from eventlet import patcher
+
+        return bool(patcher.is_monkey_patched("socket"))
+    return False

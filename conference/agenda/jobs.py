@@ -1,32 +1,40 @@
-"""The 会议手册 as a background job (CPU-heavy: hundreds of names, seating charts), run by conference.jobs."""
+"""Agenda documents as job kinds (and so ``flask pdf <kind>``); the handbook is CPU-heavy and runs in the
+job worker from the meeting page."""
 from __future__ import annotations
 
-from ..errors import DomainError
-from ..jobs.registry import register
+from ..jobs.registry import register_document
 
 
-def _validate(params: dict) -> dict:
+def _meeting(meeting_id: int):
     from ..meetings.services import get_meeting
 
-    try:
-        meeting_id = int(params.get("meeting_id"))
-    except (TypeError, ValueError):
-        raise DomainError("missing_param", "缺少参数：会议（meeting_id）") from None
-    get_meeting(meeting_id)
-    return {"meeting_id": meeting_id}
+    return get_meeting(meeting_id)
 
 
-def build_handbook(params: dict, progress) -> tuple[str, bytes]:
-    from ..meetings.services import get_meeting
+def _handbook(meeting) -> bytes:
     from ..pdf.renderers import render_handbook
     from . import printing
 
-    meeting = get_meeting(int(params["meeting_id"]))
-    progress(0, 2, "正在汇总议程、日程、座次和委员名单")
-    data = printing.handbook(meeting)
-    progress(1, 2, "正在排版")
-    return f"{meeting.title}会议手册.pdf", render_handbook(data)
+    return render_handbook(printing.handbook(meeting))
 
 
-register("handbook", build_handbook, label="会议手册", validate=_validate,
-         describe=lambda p: f"会议手册（会议 {p.get('meeting_id')}）", params_help={"meeting_id": "会议编号"})
+def _agenda(meeting) -> bytes:
+    from ..pdf.renderers import render_agenda
+    from . import printing
+
+    return render_agenda(printing.agenda(meeting))
+
+
+def _schedule(meeting) -> bytes:
+    from ..pdf.renderers import render_schedule
+    from . import printing
+
+    return render_schedule(printing.schedule(meeting))
+
+
+register_document("handbook", label="会议手册", param="meeting_id", load=_meeting, build=_handbook,
+                  filename=lambda m: f"{m.title}会议手册.pdf")
+register_document("agenda", label="会议议程", param="meeting_id", load=_meeting, build=_agenda,
+                  filename=lambda m: f"{m.title}议程.pdf")
+register_document("schedule", label="会议日程", param="meeting_id", load=_meeting, build=_schedule,
+                  filename=lambda m: f"{m.title}日程.pdf")

@@ -73,6 +73,34 @@ def register(kind: str, fn: JobFunction, *, label: str, roles: tuple[str, ...] =
     return job_kind
 
 
+PARAM_LABELS = {"meeting_id": "会议编号", "sitting_id": "会次编号", "vote_id": "表决/选举编号", "topic_id": "议题编号"}
+
+
+def register_document(kind: str, *, label: str, param: str, load: Callable[[int], object],
+                      build: Callable[[object], bytes], filename: Callable[[object], str],
+                      roles: tuple[str, ...] = (Role.SECRETARIAT,)) -> JobKind:
+    """A document of one object (a sitting's 签到表, a vote's result sheet) as a job kind, and so as
+    ``flask pdf <kind> --param <param>=ID``. ``load(id)`` raises NotFound for a bad id."""
+    from ..errors import DomainError
+
+    def validate(params: dict) -> dict:
+        try:
+            value = int(params.get(param))
+        except (TypeError, ValueError):
+            raise DomainError("missing_param", f"缺少参数：{PARAM_LABELS.get(param, param)}（{param}）") from None
+        load(value)
+        return {param: value}
+
+    def run(params: dict, progress) -> tuple[str, bytes]:
+        obj = load(int(params[param]))
+        progress(0, 1, "正在排版")
+        return filename(obj), build(obj)
+
+    return register(kind, run, label=label, roles=roles, validate=validate,
+                    describe=lambda p: f"{label}（{PARAM_LABELS.get(param, param)} {p.get(param)}）",
+                    params_help={param: PARAM_LABELS.get(param, param)})
+
+
 def unregister(kind: str) -> None:
     _KINDS.pop(kind, None)
 
