@@ -127,6 +127,16 @@ def nav_items() -> list[dict]:
                                                            and Role.DELEGATE not in roles)]
 
 
+def json_body() -> dict:
+    """The JSON object of a fetch() request, or a clear refusal."""
+    from flask import request
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("bad_request", "请求内容格式错误")
+    return data
+
+
 def current_member():
     return getattr(current_user, "member", None) if current_user.is_authenticated else None
 

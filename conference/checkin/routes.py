@@ -15,20 +15,13 @@ from ..extensions import db
 from ..meetings import services as meetings
 from ..registration.models import Member
 from ..timeutil import fmt, utcnow
-from ..web import current_member, roles_required
+from ..web import current_member, json_body, roles_required
 from . import exports, services
 from .models import CheckIn
 
 bp = Blueprint("checkin", __name__, url_prefix="/checkin")
 
 VIEWERS = (Role.SECRETARIAT, Role.PRESIDER, Role.CHECKIN, Role.SCREEN)
-
-
-def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError("bad_request", "请求内容格式错误")
-    return data
 
 
 def _actor() -> services.Actor:
@@ -53,7 +46,7 @@ def station(sitting_id: int):
 @bp.post("/sittings/<int:sitting_id>/scan")
 @roles_required(Role.CHECKIN)
 def scan(sitting_id: int):
-    data = _json_body()
+    data = json_body()
     actor = _actor()
     result = services.scan_pass(sitting_id, data.get("code"), station=data.get("station") or "", actor=actor,
                                 nonce=data.get("nonce"), override=bool(data.get("override")),
@@ -65,7 +58,7 @@ def scan(sitting_id: int):
 @bp.post("/sittings/<int:sitting_id>/upload")
 @roles_required(Role.CHECKIN)
 def upload(sitting_id: int):
-    data = _json_body()
+    data = json_body()
     results = services.upload_offline(sitting_id, data.get("scans"), station=str(data.get("station") or ""),
                                       actor=_actor())
     db.session.commit()
@@ -92,7 +85,7 @@ def members(sitting_id: int):
 @bp.post("/sittings/<int:sitting_id>/manual")
 @roles_required(Role.CHECKIN)
 def manual(sitting_id: int):
-    data = _json_body()
+    data = json_body()
     try:
         member_id = int(data.get("member_id"))
     except (TypeError, ValueError):
@@ -106,7 +99,7 @@ def manual(sitting_id: int):
 @bp.post("/sittings/<int:sitting_id>/exit")
 @roles_required(Role.CHECKIN)
 def exit_(sitting_id: int):
-    data = _json_body()
+    data = json_body()
     try:
         member_id = int(data.get("member_id"))
     except (TypeError, ValueError):
@@ -158,7 +151,7 @@ def self_page():
 @bp.post("/self")
 @roles_required(Role.DELEGATE)
 def self_checkin():
-    data = _json_body()
+    data = json_body()
     member_id = current_user.member_id
     db.session.commit()  # end the read transaction of the login lookup before the write transaction
     member = db.session.get(Member, member_id)

@@ -26,6 +26,7 @@ from ..extensions import db, socketio
 from ..meetings import services as meetings
 from ..meetings.models import Sitting
 from ..registration.models import STANDING_COMMITTEE, Leave, LeaveStatus, Member, MemberKind
+from ..registration.services import approved_leave_ids
 from ..registration.strokes import sort_key as _sort_key
 from ..timeutil import CHINA, as_utc, fmt, utcnow
 from . import attendance as rules
@@ -87,19 +88,6 @@ def is_expected(sitting: Sitting, member: Member) -> bool:
 
 def may_attend(sitting: Sitting, member: Member) -> bool:
     return member.active and (member.kind == MemberKind.ATTENDEE or is_expected(sitting, member))
-
-
-def approved_leave_ids(sitting: Sitting) -> set[int]:
-    try:
-        from ..registration import services as registration
-
-        fn = getattr(registration, "approved_leave_ids", None)
-    except ImportError:
-        fn = None
-    if fn is not None:
-        return set(fn(sitting))
-    return set(db.session.scalars(select(Leave.member_id).where(Leave.sitting_id == sitting.id,
-                                                                 Leave.status == LeaveStatus.APPROVED)))
 
 
 def _on_leave(sitting: Sitting, member: Member) -> bool:

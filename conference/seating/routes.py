@@ -12,19 +12,12 @@ from ..errors import DomainError
 from ..extensions import db
 from ..meetings.services import get_sitting
 from ..timeutil import fmt
-from ..web import current_member, roles_required
+from ..web import current_member, json_body, roles_required
 from . import services
 from .forms import AutoSeatForm, ChooseHallForm, CopyPlanForm, HallImportForm, HallParamsForm, RowRenameForm
 from .halls import layout_from_params
 
 bp = Blueprint("seating", __name__)
-
-
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError("bad_request", "请求内容无效")
-    return body
 
 
 def _int(body: dict, key: str) -> int:
@@ -123,7 +116,7 @@ def hall_api(hall_id: int):
 @bp.post("/seating/api/halls/<int:hall_id>/seats/<int:seat_id>/status")
 @roles_required(Role.SECRETARIAT)
 def hall_seat_status(hall_id: int, seat_id: int):
-    seat = services.set_seat_status(services.get_hall(hall_id), seat_id, str(_json_body().get("status")))
+    seat = services.set_seat_status(services.get_hall(hall_id), seat_id, str(json_body().get("status")))
     db.session.commit()
     return jsonify({"ok": True, "seat_id": seat.id, "status": seat.status})
 
@@ -200,7 +193,7 @@ def plan_api(sitting_id: int):
 @bp.post("/seating/api/sittings/<int:sitting_id>/move")
 @roles_required(Role.SECRETARIAT)
 def plan_move(sitting_id: int):
-    body = _json_body()
+    body = json_body()
     services.move(get_sitting(sitting_id), _int(body, "member_id"), _int(body, "seat_id"))
     db.session.commit()
     return jsonify({"ok": True})
@@ -209,7 +202,7 @@ def plan_move(sitting_id: int):
 @bp.post("/seating/api/sittings/<int:sitting_id>/swap")
 @roles_required(Role.SECRETARIAT)
 def plan_swap(sitting_id: int):
-    body = _json_body()
+    body = json_body()
     services.swap(get_sitting(sitting_id), _int(body, "a"), _int(body, "b"))
     db.session.commit()
     return jsonify({"ok": True})
@@ -218,7 +211,7 @@ def plan_swap(sitting_id: int):
 @bp.post("/seating/api/sittings/<int:sitting_id>/lock")
 @roles_required(Role.SECRETARIAT)
 def plan_lock(sitting_id: int):
-    body = _json_body()
+    body = json_body()
     a = services.set_lock(get_sitting(sitting_id), _int(body, "seat_id"), bool(body.get("locked")))
     db.session.commit()
     return jsonify({"ok": True, "locked": a.locked})
@@ -227,7 +220,7 @@ def plan_lock(sitting_id: int):
 @bp.post("/seating/api/sittings/<int:sitting_id>/unassign")
 @roles_required(Role.SECRETARIAT)
 def plan_unassign(sitting_id: int):
-    services.unassign(get_sitting(sitting_id), _int(_json_body(), "member_id"))
+    services.unassign(get_sitting(sitting_id), _int(json_body(), "member_id"))
     db.session.commit()
     return jsonify({"ok": True})
 

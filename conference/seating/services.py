@@ -17,7 +17,8 @@ from ..extensions import db
 from ..meetings.models import Body, Sitting
 from ..meetings.services import attendee_query, expected_members, get_sitting
 from ..realtime import emit
-from ..registration.models import Leave, LeaveStatus, Member, MemberKind
+from ..registration.models import Member, MemberKind
+from ..registration.services import approved_leave_ids
 from ..registration.strokes import sort_key
 from ..timeutil import utcnow
 from . import allocation, halls
@@ -213,11 +214,6 @@ def sitting_people(sitting: Sitting) -> list[Member]:
     return people
 
 
-def approved_leave_ids(sitting_id: int) -> set[int]:
-    return set(db.session.scalars(select(Leave.member_id).where(Leave.sitting_id == sitting_id,
-                                                                Leave.status == LeaveStatus.APPROVED)))
-
-
 def _spots(hall_id: int) -> list[allocation.Seat]:
     rows = db.session.execute(select(HallSeat.id, HallSeat.kind, HallSeat.row, HallSeat.x, HallSeat.y, HallSeat.status,
                                      HallSeat.attendees, HallSeat.zone).where(HallSeat.hall_id == hall_id)).all()
@@ -242,7 +238,7 @@ def auto_seat(sitting: Sitting, *, rostrum_roles=allocation.DEFAULT_ROSTRUM_ROLE
     locked = {a.seat_id: a.member_id for a in existing if a.locked}
     options = allocation.Options(rostrum_roles=tuple(rostrum_roles), leave=leave)
     try:
-        result = allocation.allocate(_spots(plan.hall_id), _persons(people, approved_leave_ids(sitting.id)),
+        result = allocation.allocate(_spots(plan.hall_id), _persons(people, approved_leave_ids(sitting)),
                                      locked, options)
     except allocation.AllocationError as exc:
         raise DomainError(exc.code, exc.message) from None
@@ -442,7 +438,7 @@ def plan_payload(sitting: Sitting) -> dict:
     sectors = db.session.execute(select(Sector.id, Sector.name, Sector.position).order_by(Sector.position)).all()
     seated = {a.member_id for a in assigned}
     people = sitting_people(sitting)
-    leave = approved_leave_ids(sitting.id)
+    leave = approved_leave_ids(sitting)
     unseated = sorted((m for m in people if m.id not in seated), key=lambda m: sort_key(m.name))
     return {
         "sitting": {"id": sitting.id, "title": sitting.title},
