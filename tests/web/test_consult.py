@@ -148,6 +148,24 @@ def test_missing_csrf_token_is_refused(ctx, client, monkeypatch):
     assert len(suggestions()) == 1
 
 
+def test_answer_with_the_page_itself_when_configured(ctx, client, monkeypatch):
+    monkeypatch.setitem(ctx.config, "CONSULT_SUBMIT_ANSWER", "page")
+    monkeypatch.setitem(ctx.config, "WTF_CSRF_ENABLED", True)
+    make_topic()
+    html = client.get("/s/dianti").get_data(as_text=True)
+    assert "您的意见建议已收到" not in html
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    response = post(client, csrf_token=token)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "您的意见建议已收到" in page and "如何让老旧小区加装电梯更顺畅？" in page
+    assert len(suggestions()) == 1
+    # the form on that page works for the next suggestion (a fresh token in place of the slot)
+    token2 = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert "CSRF_TOKEN_SLOT" not in page
+    assert post(client, text="第二条建议：增加社区停车位", csrf_token=token2).status_code == 200
+    assert len(suggestions()) == 2
+
+
 def test_forged_or_foreign_csrf_token_is_refused_and_checked_once(ctx, client, monkeypatch):
     """The public form is exempt from CSRFProtect's global hook because the view runs the same check itself:
     a bad token must still be refused, and a good one is validated exactly once."""
