@@ -7,6 +7,9 @@ Usage:
   python scripts/bench_checkin.py --postgres              # a throwaway PostgreSQL database (TEST_PG_ADMIN_URL)
   python scripts/bench_checkin.py --database-url URL      # an existing EMPTY database
 Options: --members 3000 --scans 3000 --stations 8 --max-stations 32
+         --server gunicorn (default: ``gunicorn -k gevent -w 1`` with scripts/deploy/gunicorn.conf.py, as production
+         runs one process) | pywsgi (gevent's server in one process, like ``python -m conference.serve``)
+Both servers (the service and the insert-only baseline) run the same way in one run.
 
 Targets: 3,000 scans from 8 stations within 30 s, p99 <= 250 ms, board within 1 s of the truth, >= 300 scans/s.
 """
@@ -70,14 +73,21 @@ def serve_app(port: int) -> None:
 
 
 def serve_baseline(port: int, url: str) -> None:
-    """The floor: parse JSON, INSERT … ON CONFLICT DO NOTHING RETURNING, answer JSON. No auth, no checks."""
     nodelay()
-    from flask import Flask, jsonify, request
     from gevent.pywsgi import WSGIServer
+
+    WSGIServer(("127.0.0.1", port), baseline_app(url), log=None).serve_forever()
+
+
+def baseline_app(url: str | None = None):
+    """The floor: parse JSON, INSERT … ON CONFLICT DO NOTHING RETURNING, answer JSON. No auth, no checks.
+    (gunicorn loads it as ``bench_checkin:baseline_app()`` with the URL in BENCH_BASELINE_URL.)"""
+    from flask import Flask, jsonify, request
     from sqlalchemy import (Column, DateTime, Integer, MetaData, Table, UniqueConstraint, create_engine, event,
                             func)
     from sqlalchemy.pool import QueuePool
 
+    url = url or os.environ["BENCH_BASELINE_URL"]
     if url.startswith("sqlite"):
         engine = create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=60,
                                connect_args={"check_same_thread": False, "timeout": 15})
@@ -112,7 +122,7 @@ def serve_baseline(port: int, url: str) -> None:
                                   .on_conflict_do_nothing().returning(table.c.id)).scalar()
         return jsonify({"ok": new_id is not None, "id": new_id})
 
-    WSGIServer(("127.0.0.1", port), app, log=None).serve_forever()
+    return app
 
 
 # ---- parent: data, clients, measurements ---------------------------------------------------------------------
@@ -122,14 +132,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(kind: str, url: str, tmp: Path) -> tuple[subprocess.Popen, str]:
+def start(kind: str, url: str, tmp: Path, server: str = "gunicorn") -> tuple[subprocess.Popen, str]:
+    """``server``: "gunicorn" runs what production runs, one gevent worker with scripts/deploy/gunicorn.conf.py;
+    "pywsgi" runs gevent's server in one process (like ``python -m conference.serve``, TCP_NODELAY set)."""
     port = free_port()
     env = {**os.environ, "CONFERENCE_ENV": "development", "DATABASE_URL": url, "SECRET_KEY": SECRET,
            "RATELIMIT_ENABLED": "0", "CONFERENCE_INSTANCE": str(tmp), "SOCKETIO_ASYNC_MODE": "gevent",
-           "LOG_LEVEL": "WARNING", "JOBS_INLINE": "0"}
+           "LOG_LEVEL": "WARNING", "JOBS_INLINE": "0", "BENCH_BASELINE_URL": url, "GUNICORN_WORKERS": "1"}
     log = open(tmp / f"{kind}.log", "ab")
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, str(port), url], cwd=ROOT, env=env,
-                            stdout=log, stderr=log)
+    if server == "gunicorn":
+        target = "conference.wsgi:app" if kind == "app" else "bench_checkin:baseline_app()"
+        cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "scripts/deploy/gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--pythonpath", f"{ROOT},{ROOT / 'scripts'}", target]
+    else:
+        cmd = [sys.executable, __file__, "--serve", kind, str(port), url]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -297,7 +314,10 @@ def main() -> int:
     parser.add_argument("--scans", type=int, default=3000)
     parser.add_argument("--stations", type=int, default=8)
     parser.add_argument("--max-stations", type=int, default=32)
-    parser.add_argument("--nagle", action="store_true", help="leave gevent's default (no TCP_NODELAY) in the servers")
+    parser.add_argument("--server", choices=("gunicorn", "pywsgi"), default="gunicorn",
+                        help="gunicorn -k gevent -w 1 (production, default) or gevent's pywsgi in one process")
+    parser.add_argument("--nagle", action="store_true",
+                        help="pywsgi only: leave gevent's default (no TCP_NODELAY) in the servers")
     args = parser.parse_args()
     if args.nagle:
         os.environ["BENCH_NAGLE"] = "1"
@@ -314,14 +334,15 @@ def main() -> int:
     else:
         url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     backend = url.split(":", 1)[0]
-    print(f"database: {backend}   members: {args.members}   scans: {args.scans}   stations: {args.stations}")
+    print(f"database: {backend}   server: {args.server}   members: {args.members}   scans: {args.scans}   "
+          f"stations: {args.stations}")
     procs = []
     try:
         sitting_ids, codes = prepare(url, args.members)
         codes = codes[:args.scans]
         if len(codes) < args.scans:
             print(f"note: only {len(codes)} voting members without leave; scanning those")
-        proc, base = start("app", url, tmp)
+        proc, base = start("app", url, tmp, args.server)
         procs.append(proc)
         first, second = sitting_ids[0], sitting_ids[-1]
         sessions = [login(base, first) for _ in range(max(args.stations, args.max_stations))]
@@ -337,7 +358,7 @@ def main() -> int:
         stop(proc)
         procs.remove(proc)
 
-        proc, base = start("baseline", url, tmp)
+        proc, base = start("baseline", url, tmp, args.server)
         procs.append(proc)
         base_jobs = [{"sitting_id": first, "member_id": mid} for mid, _ in codes]
         base_run = run_load(base, "/scan", args.stations, base_jobs)
