@@ -454,7 +454,9 @@ def _cast_motion_fast(vote_id: int, member_id: int, payload: dict) -> dict | Non
     the ballot INSERT itself (member and time stored only for named votes). When nothing was inserted, or
     a constraint refused the row (after a rollback: PostgreSQL aborts the transaction), returns None and the
     full path finds the reason."""
-    choice = _motion_choice(payload)
+    choice = payload.get("choice")
+    if choice not in _CHOICES:
+        return None  # the full path says why (or ignores it: an election's ballot has no choice)
     receipt = new_receipt(vote_id)
     now = utcnow()
     start_write()
@@ -475,6 +477,7 @@ def _cast_motion_fast(vote_id: int, member_id: int, payload: dict) -> dict | Non
             "summary": CHOICE_LABELS[Choice(choice)], "changed": False}
 
 
+_CHOICES = frozenset(c.value for c in Choice)
 _FAST_PARTICIPATION = insert(VoteParticipation.__table__).from_select(
     ["vote_id", "member_id"],
     select(Vote.id, cast(bindparam("member_id"), Integer))
