@@ -78,3 +78,38 @@ def test_socket_connect_requires_login(app, make, login_as, socket_client):
     assert sc.is_connected()
     ack = sc.emit("sitting:join", {"sitting_id": 3}, callback=True)
     assert ack == {"ok": True, "room": "sitting:3"}
+
+
+def test_login_attempts_are_limited_per_account_not_per_address(tmp_path, monkeypatch):
+    from config import TestingConfig
+    from conference import create_app
+    from conference.extensions import limiter
+    from conference.registration.models import Member
+
+    class Cfg(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limits.db'}"
+        RATELIMIT_ENABLED = True
+        RATELIMIT_STORAGE_URI = "memory://"
+
+    limited = create_app(Cfg)  # the limiter is one shared object: on for this app and test only
+    monkeypatch.setattr(limiter, "enabled", True)
+    limiter.reset()
+    try:
+        with limited.app_context():
+            db.create_all()
+            member, other = Member(member_no="L001", name="丁一"), Member(member_no="L002", name="王二")
+            db.session.add_all([member, other])
+            db.session.commit()
+            other_pin = member_pin(other)
+        client = limited.test_client()
+        codes = [client.post("/login", data={"member-member_no": "L001", "member-pin": "000000",
+                                             "member-submit": "1"}).status_code for _ in range(12)]
+        assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]  # guessing one PIN is stopped
+        # another delegate behind the same address (one NAT at the venue) still logs in
+        r = client.post("/login", data={"member-member_no": "L002", "member-pin": other_pin, "member-submit": "1"})
+        assert r.status_code == 302
+    finally:
+        limiter.reset()
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()
