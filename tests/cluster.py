@@ -232,3 +232,25 @@ class PrivatePostgres:
         subprocess.run(["runuser", "-u", "postgres", "--", str(self.bin / "pg_ctl"), "-D", str(self.data), "-m",
                         "immediate", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def delegates(cluster: Cluster, count: int) -> tuple[int, list[dict]]:
+    """The opening plenary and ``count`` of its voting members (not on leave), each with a check-in pass and a
+    login path signed with the cluster's key, as printed on their passes."""
+    from sqlalchemy import create_engine, text
+
+    from conference.accounts import tokens
+
+    key = tokens.derive_key(cluster.env["SECRET_KEY"], 1)
+    engine = create_engine(cluster.database_url)
+    with engine.connect() as conn:
+        sitting_id = conn.execute(text("SELECT id FROM sitting WHERE body = 'all' ORDER BY starts_at LIMIT 1")).scalar()
+        rows = conn.execute(text(
+            "SELECT id, name, credential_version FROM member WHERE kind = '委员' AND active AND id NOT IN "
+            "(SELECT member_id FROM leave_request WHERE sitting_id = :s) ORDER BY id LIMIT :n"),
+            {"s": sitting_id, "n": count}).all()
+    engine.dispose()
+    return sitting_id, [{"id": r.id, "name": r.name,
+                         "pass": tokens.sign(tokens.KIND_CHECKIN, r.id, r.credential_version, key_id=1, key=key),
+                         "login": "/t/" + tokens.sign(tokens.KIND_LOGIN, r.id, r.credential_version, key_id=1, key=key)}
+                        for r in rows]

@@ -128,6 +128,14 @@ def ctx(app):
 
 
 @pytest.fixture
+def jobs_config(app, tmp_path, monkeypatch):
+    """Background jobs written under the test's folder and run by the test itself (services.run_job)."""
+    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setitem(app.config, "JOBS_RUNNER", "manual")
+    return app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

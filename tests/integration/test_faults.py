@@ -3,26 +3,15 @@ from __future__ import annotations
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-
-from conference.accounts import tokens
-from tests.cluster import (Cluster, PrivatePostgres, PrivateRedis, csrf_of, socket_client, staff_session,
+from tests.cluster import (Cluster, PrivatePostgres, PrivateRedis, csrf_of, delegates, socket_client, staff_session,
                            wait_for)
 
 pytestmark = pytest.mark.multiprocess
 
 
 def _passes(cluster, count):
-    key = tokens.derive_key(cluster.env["SECRET_KEY"], 1)
-    engine = create_engine(cluster.database_url)
-    with engine.connect() as conn:
-        sitting_id = conn.execute(text("SELECT id FROM sitting WHERE body = 'all' ORDER BY starts_at LIMIT 1")).scalar()
-        rows = conn.execute(text(
-            "SELECT id, credential_version FROM member WHERE kind = '委员' AND active AND id NOT IN "
-            "(SELECT member_id FROM leave_request WHERE sitting_id = :s) ORDER BY id LIMIT :n"),
-            {"s": sitting_id, "n": count}).all()
-    engine.dispose()
-    return sitting_id, [tokens.sign(tokens.KIND_CHECKIN, r.id, r.credential_version, key_id=1, key=key) for r in rows]
+    sitting_id, people = delegates(cluster, count)
+    return sitting_id, [p["pass"] for p in people]
 
 
 def test_redis_down_single_worker_keeps_working_and_says_so(tmp_path):

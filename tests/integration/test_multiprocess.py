@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cluster import Cluster, csrf_of, member_session, socket_client, staff_session, wait_for
+from tests.cluster import Cluster, csrf_of, delegates, member_session, socket_client, staff_session, wait_for
 
 pytestmark = pytest.mark.multiprocess
 
@@ -27,29 +27,9 @@ def _events(client, name):
     return [data for event, data in client.received if event == name]
 
 
-def _prepare(cluster):
-    """The opening plenary and six of its voting members with pass and login tokens signed with the cluster's key."""
-    from conference.accounts import tokens
-
-    key = tokens.derive_key(cluster.env["SECRET_KEY"], 1)
-    engine = _db(cluster)
-    with engine.connect() as conn:
-        sitting_id = conn.execute(text("SELECT id FROM sitting WHERE body = 'all' ORDER BY starts_at LIMIT 1")).scalar()
-        rows = conn.execute(text(
-            "SELECT id, name, credential_version FROM member WHERE kind = '委员' AND active "
-            "AND id NOT IN (SELECT member_id FROM leave_request WHERE sitting_id = :s) ORDER BY id LIMIT 6"),
-            {"s": sitting_id}).all()
-    engine.dispose()
-    people = [{"id": r.id, "name": r.name,
-               "pass": tokens.sign(tokens.KIND_CHECKIN, r.id, r.credential_version, key_id=1, key=key),
-               "login": "/t/" + tokens.sign(tokens.KIND_LOGIN, r.id, r.credential_version, key_id=1, key=key)}
-              for r in rows]
-    return sitting_id, people
-
-
 def test_two_workers_share_one_sitting(cluster):
     a, b = cluster.urls
-    sitting_id, people = _prepare(cluster)
+    sitting_id, people = delegates(cluster, 6)
 
     # --- a check-in on worker A reaches attendance boards on A and on B
     boards = []

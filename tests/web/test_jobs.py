@@ -10,13 +10,6 @@ from conference.extensions import db
 
 
 @pytest.fixture
-def jobs_config(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
-    monkeypatch.setitem(app.config, "JOBS_RUNNER", "manual")
-    return app
-
-
-@pytest.fixture
 def roster(make):
     economy = make.sector("经济界", 2)
     education = make.sector("教育界", 1)

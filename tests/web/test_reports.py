@@ -11,13 +11,6 @@ from conference.timeutil import utcnow
 
 
 @pytest.fixture
-def jobs_config(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
-    monkeypatch.setitem(app.config, "JOBS_RUNNER", "manual")
-    return app
-
-
-@pytest.fixture
 def sittings_with_records(make):
     """Two plenaries: 王建国 attends both; 丁一 attends one, on leave for the other; 李红梅 absent twice."""
     from conference.checkin.models import CheckIn, Method
