@@ -3,7 +3,10 @@
     .venv/bin/python scripts/bench_voting.py                      # 3,000 delegates, SQLite, one process + baseline
     .venv/bin/python scripts/bench_voting.py --db postgresql      # same on PostgreSQL (a throwaway database)
     .venv/bin/python scripts/bench_voting.py --workers 2          # two processes behind the Redis message queue
-    .venv/bin/python scripts/bench_voting.py --crash --clients 500  # kill -9 the server while ballots stream in
+    .venv/bin/python scripts/bench_voting.py --crash --clients 500  # kill -9 the server while ballots stream in:
+        # after the restart every client reconnects by itself, re-sends voting:state, must see the vote open with
+        # "voted" matching its ack, then votes; every acked receipt in the database, ballots = participations = N
+Run it under the machine's benchmark lock: flock /tmp/bench.lock .venv/bin/python scripts/bench_voting.py ...
 
 Every delegate is a real member who logs in over HTTP with the login link of their pass (/t/<token>) and
 passes the session cookie to its Socket.IO client. The presider logs in with a password and opens, closes and
