@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import os
 import uuid
 
 from flask import Flask, g, request
@@ -141,6 +143,15 @@ def current_member():
     return getattr(current_user, "member", None) if current_user.is_authenticated else None
 
 
+_REQUEST_IDS = itertools.count(1)
+_PROCESS_TAG = f"{os.getpid():x}-{uuid.uuid4().hex[:4]}"
+
+
+def _next_request_id() -> str:
+    """Unique per process and request, without a urandom call on the hot path (nginx sends X-Request-ID)."""
+    return f"{_PROCESS_TAG}-{next(_REQUEST_IDS):x}"
+
+
 def register_web(app: Flask) -> None:
     from .accounts.services import load_principal
 
@@ -151,7 +162,7 @@ def register_web(app: Flask) -> None:
 
     @app.before_request
     def _request_id():
-        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:12]
+        g.request_id = request.headers.get("X-Request-ID") or _next_request_id()
 
     @app.after_request
     def _security_headers(response):
