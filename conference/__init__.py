@@ -96,7 +96,9 @@ def _engine_options(app: Flask) -> None:
     else:
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 20)
-        options.setdefault("pool_pre_ping", True)
+        # No pre-ping: it costs a round trip on every checkout (every ballot). After a database restart the
+        # first use of a dead connection fails cleanly (503) and invalidates the whole pool; the next succeeds.
+        options.setdefault("pool_recycle", 1800)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

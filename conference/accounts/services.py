@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from ..errors import DomainError
 from ..extensions import db
@@ -80,7 +81,8 @@ def load_principal(user_id: str):
         return Principal(user=user) if user is not None and user.active else None
     if kind == "m":
         member_id, _, version = rest.partition(":")
-        member = db.session.get(Member, int(member_id))
+        # no joins to 界别/讨论组 here: this runs for every request and socket event (each ballot)
+        member = db.session.get(Member, int(member_id), options=[lazyload(Member.sector), lazyload(Member.group)])
         if member is None or not member.active or str(member.credential_version) != version:
             return None
         return Principal(member=member)
