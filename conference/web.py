@@ -39,6 +39,7 @@ def socket_handler(*roles: str):
     def decorator(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            _socket_login()
             if not current_user.is_authenticated:
                 disconnect()
                 return {"ok": False, "error": "unauthorized", "message": "请先登录"}
@@ -58,6 +59,28 @@ def socket_handler(*roles: str):
                 db.session.remove()
         return wrapper
     return decorator
+
+
+SOCKET_PRINCIPAL_KEY = "conference.socket_principal"
+
+
+def _socket_login() -> None:
+    """A delegate's connection remembers (member id, credential version) from connect (accounts.events):
+    the event's principal comes from that plus a credential check against a per-process snapshot
+    (accounts.services.member_credential_valid: a reissued pass or a deactivated member is refused within
+    MEMBER_CREDENTIAL_TTL, 2 s), not from Flask-Login's user loader reading the member on every event.
+    Staff connections (and any connection without that memo) go through Flask-Login as before."""
+    remembered = request.environ.get(SOCKET_PRINCIPAL_KEY)
+    if remembered is None or "_login_user" in g:
+        return
+    from .accounts.services import socket_principal
+
+    principal = socket_principal(remembered)
+    if principal is None:
+        request.environ.pop(SOCKET_PRINCIPAL_KEY, None)
+        g._login_user = login_manager.anonymous_user()
+    else:
+        g._login_user = principal  # what flask_login.current_user returns for this event
 
 
 # The navigation: (endpoint, label, roles[, under "更多"]). Entries whose endpoint does not exist are not shown.

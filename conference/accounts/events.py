@@ -1,12 +1,14 @@
 """Socket.IO connection: authentication and the rooms every client belongs to."""
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from ..extensions import socketio
-from ..web import socket_handler
+from ..web import SOCKET_PRINCIPAL_KEY, socket_handler
 from .roles import STAFF_ROLES, Role
+from .services import connection_principal
 
 
 @socketio.on("connect")
@@ -18,6 +20,11 @@ def on_connect(auth=None):
     if current_user.role == Role.DELEGATE:
         join_room("delegates")
         join_room(f"member:{current_user.member_id}")
+        # later events of this connection check this pass against a credential snapshot instead of loading the
+        # member (web.socket_handler); the environ lives as long as the connection
+        remembered = connection_principal(current_user)
+        if remembered is not None:
+            request.environ[SOCKET_PRINCIPAL_KEY] = remembered
     return True
 
 

@@ -89,6 +89,106 @@ def load_principal(user_id: str):
     return None
 
 
+class ConnectionPrincipal(Principal):
+    """A delegate authenticated once when their Socket.IO connection opened (see ``socket_principal``).
+
+    Knows the member id and credential version without a query; the ``Member`` row is loaded only when a
+    handler reads ``.member`` (the ballot needs only the id)."""
+
+    def __init__(self, member_id: int, credential_version: int):
+        self.user = None
+        self._member_id = member_id
+        self._version = credential_version
+        self._member = None
+
+    @property
+    def member(self):
+        if self._member is None:
+            self._member = db.session.get(Member, self._member_id,
+                                          options=[lazyload(Member.sector), lazyload(Member.group)])
+        return self._member
+
+    @property
+    def member_id(self) -> int:
+        return self._member_id
+
+    @property
+    def is_active(self) -> bool:
+        return True  # checked against the credential snapshot before this object is made
+
+    @property
+    def display_name(self) -> str:
+        return self.member.name
+
+    def get_id(self) -> str:
+        return f"m:{self._member_id}:{self._version}"
+
+
+def _credential_snapshot() -> dict[int, tuple[int, bool]]:
+    """member id → (credential_version, active) for every member, per process, refreshed every
+    ``MEMBER_CREDENTIAL_TTL`` seconds (default 2) with one query over a connection of its own.
+
+    This is what a delegate's Socket.IO events are checked against instead of loading the member on every event:
+    in a sitting each of 3,000 delegates sends about one event, so a per-member cache would never hit, while one
+    query of (id, version, active) every 2 s costs a few milliseconds. A greenlet that finds the snapshot stale
+    while another one is refreshing it uses the stale one (no thundering herd): a reissued pass (补办) or a
+    deactivated member is refused by every process at most TTL + one query's time after the commit, and at once
+    in the process that reissued it (``reissue_credentials`` drops the snapshot)."""
+    ttl = float(current_app.config.get("MEMBER_CREDENTIAL_TTL", 2.0))
+    state = current_app.extensions.setdefault("member_credentials", {"expires": 0.0, "rows": None, "busy": False})
+    now = time.monotonic()
+    rows = state["rows"]
+    if rows is not None and (state["expires"] > now or state["busy"]):
+        return rows
+    state["busy"] = True
+    try:
+        with db.engine.connect() as conn:
+            fresh = {mid: (version, bool(active)) for mid, version, active in
+                     conn.execute(db.select(Member.id, Member.credential_version, Member.active))}
+        state["rows"], state["expires"] = fresh, time.monotonic() + ttl
+        return fresh
+    finally:
+        state["busy"] = False
+
+
+def member_credential_valid(member_id: int, credential_version: int) -> bool:
+    """Is this pass (member, credential version) still the valid one?
+
+    Accepted from the snapshot (at most ``MEMBER_CREDENTIAL_TTL`` s stale, 0 turns it off); anything the snapshot
+    does not confirm (a member created or a pass reissued since it was taken, a revoked pass) is decided by a
+    query, so a refusal is never stale."""
+    if float(current_app.config.get("MEMBER_CREDENTIAL_TTL", 2.0)) > 0:
+        entry = _credential_snapshot().get(member_id)
+        if entry is not None and entry[1] and entry[0] == credential_version:
+            return True
+    row = db.session.execute(db.select(Member.credential_version, Member.active)
+                             .where(Member.id == member_id)).first()
+    return row is not None and bool(row[1]) and row[0] == credential_version
+
+
+def forget_credentials() -> None:
+    """Drop this process's credential snapshot (the next socket event reloads it)."""
+    state = current_app.extensions.get("member_credentials")
+    if state is not None:
+        state["expires"] = 0.0
+        if not state["busy"]:
+            state["rows"] = None
+
+
+def connection_principal(principal) -> tuple[int, int] | None:
+    """What a delegate's Socket.IO connection remembers at connect time: (member id, credential version)."""
+    member = getattr(principal, "member", None)
+    if principal.role != Role.DELEGATE or member is None:
+        return None
+    return member.id, member.credential_version
+
+
+def socket_principal(remembered: tuple[int, int]) -> Principal | None:
+    """The delegate of a connection for one event, or None when their pass was reissued or they were deactivated."""
+    member_id, version = remembered
+    return ConnectionPrincipal(member_id, version) if member_credential_valid(member_id, version) else None
+
+
 def authenticate_staff(username: str, password: str) -> Principal:
     user = db.session.scalar(db.select(User).where(User.username == username.strip()))
     if user is None or not user.check_password(password):
@@ -136,3 +236,4 @@ def create_user(username: str, display_name: str, role: str, password: str) -> U
 def reissue_credentials(member: Member) -> None:
     """补办证件: every earlier pass, login link and session of this member stops working."""
     member.credential_version += 1
+    forget_credentials()  # this process refuses the old pass at once; other processes within MEMBER_CREDENTIAL_TTL

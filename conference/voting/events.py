@@ -41,4 +41,5 @@ def on_state(data):
 def on_cast(data):
     """The ballot. The ack (with the receipt) is returned only after the commit."""
     data = data if isinstance(data, dict) else {}
-    return services.cast_ballot(data.get("vote_id"), current_member(), data)
+    # the member id only: a delegate's connection knows it without loading the member (web._socket_login)
+    return services.cast_ballot(data.get("vote_id"), current_user.member_id, data)

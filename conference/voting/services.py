@@ -388,7 +388,7 @@ def _election_data(vote: Vote, payload: dict) -> dict:
     return {"marks": {str(k): v for k, v in marks.items()}, "write_ins": {str(k): v for k, v in write_ins.items()}}
 
 
-def cast_ballot(vote_id, member: Member, payload: dict) -> dict:
+def cast_ballot(vote_id, member: Member | int | None, payload: dict) -> dict:
     """Record one ballot. One per elector, guaranteed by the participation primary key (an insert that
     fails, not a check). With ``changeable`` a voter may replace their ballot before close by presenting
     their receipt (``payload["receipt"]``): the receipt, not the voter, finds the ballot.
@@ -396,7 +396,8 @@ def cast_ballot(vote_id, member: Member, payload: dict) -> dict:
     This is the hot path of a sitting (3,000 ballots in seconds): one small read and two inserts, in Core."""
     if member is None:
         raise DomainError("not_a_delegate", "只有委员本人可以投票")
-    member_id = member.id  # read before start_write, which may end (and expire) the read transaction
+    # (a Member, or its id) read before start_write, which may end (and expire) the read transaction
+    member_id = member if isinstance(member, int) else member.id
     payload = payload if isinstance(payload, dict) else {}
     try:
         vote_id = int(vote_id)

@@ -113,3 +113,45 @@ def test_login_attempts_are_limited_per_account_not_per_address(tmp_path, monkey
         with limited.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_socket_events_of_a_reissued_or_deactivated_pass_are_refused(app, make, login_as, socket_client, monkeypatch):
+    """A delegate's socket is authenticated once at connect, then each event checks the credential version against
+    a per-process snapshot: a pass reissued in this process is refused at once, one reissued elsewhere (a plain
+    UPDATE here, like another worker) within MEMBER_CREDENTIAL_TTL; a deactivated member likewise."""
+    import time
+
+    from conference.registration.models import Member
+
+    monkeypatch.setitem(app.config, "MEMBER_CREDENTIAL_TTL", 0.3)
+    sitting = make.sitting()
+    a, b, c = make.members(3)
+
+    def join(sc):
+        return sc.emit("sitting:join", {"sitting_id": sitting.id}, callback=True)
+
+    phones = {}
+    for m in (a, b, c):
+        client = app.test_client()
+        login_as(client, m)
+        phones[m.id] = socket_client(client)
+        assert join(phones[m.id])["ok"]
+
+    reissue_credentials(a)  # this process: refused at once
+    db.session.commit()
+    assert join(phones[a.id])["error"] == "unauthorized"
+    assert not phones[a.id].is_connected()
+
+    # another process bumps the version / deactivates: accepted from the snapshot until it expires, then refused
+    db.session.execute(db.update(Member).where(Member.id == b.id).values(credential_version=Member.credential_version + 1))
+    db.session.execute(db.update(Member).where(Member.id == c.id).values(active=False))
+    db.session.commit()
+    time.sleep(0.35)
+    assert join(phones[b.id])["error"] == "unauthorized"
+    assert join(phones[c.id])["error"] == "unauthorized"
+
+    # a new pass of the same member connects and works (the snapshot does not refuse a version it has not seen)
+    db.session.expire_all()
+    fresh = app.test_client()
+    login_as(fresh, db.session.get(Member, a.id))
+    assert join(socket_client(fresh))["ok"]
