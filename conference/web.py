@@ -7,6 +7,7 @@ import os
 import uuid
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_socketio import disconnect
 
@@ -175,9 +176,21 @@ def _next_request_id() -> str:
     return f"{_PROCESS_TAG}-{next(_REQUEST_IDS):x}"
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Socket.IO events reuse the session Flask-SocketIO keeps per connection instead of decoding and
+    verifying the signed cookie again for every event (each ballot); HTTP requests are unchanged."""
+
+    def open_session(self, app, request):
+        saved = request.environ.get("saved_session")
+        if saved is not None:
+            return saved
+        return super().open_session(app, request)
+
+
 def register_web(app: Flask) -> None:
     from .accounts.services import load_principal
 
+    app.session_interface = _SessionInterface()
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
