@@ -26,7 +26,8 @@ def register(app: Flask) -> None:
         click.echo(f"已载入演示数据：{len(ctx.members)} 人，会议“{ctx.meeting.title}”，{len(ctx.sittings)} 个会次。")
 
     @demo.command("logins")
-    def logins():
+    @click.option("--base-url", default="", help="服务地址，如 http://127.0.0.1:5000/")
+    def logins(base_url: str):
         """Print the demo logins."""
         from ..accounts.services import login_token
         from ..demo import demo_logins
@@ -36,4 +37,4 @@ def register(app: Flask) -> None:
             click.echo(f"  {who:<14} 登录名 {login:<10} 密码/登录码 {password}")
         member = db.session.scalar(db.select(Member).order_by(Member.id))
         if member is not None:
-            click.echo(f"  委员一键登录链接：/t/{login_token(member)}")
+            click.echo(f"  委员一键登录链接：{base_url.rstrip('/')}/t/{login_token(member)}")
