@@ -142,7 +142,8 @@ def socket_client(base_url: str, session: requests.Session):
     received: list[tuple[str, object]] = []
     client.on("*", lambda event, data=None: received.append((event, data)))
     cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.get_dict().items())
-    client.connect(base_url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+    # a callable: engine.io removes the Cookie header from a dict it is given, so reconnects would lose it
+    client.connect(base_url, headers=lambda: {"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
     client.received = received
     return client
 
