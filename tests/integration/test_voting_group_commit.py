@@ -14,7 +14,7 @@ from conference.extensions import db
 from conference.voting import batch, services
 from conference.voting.models import Ballot, Vote, VoteParticipation
 
-from .test_voting_services import check_in
+from .test_voting_services import check_in, close_in_thread
 
 
 @pytest.fixture
@@ -157,15 +157,7 @@ def test_close_waits_for_a_batch_in_flight(app, ctx, make, grouped, monkeypatch)
     caster.start()
     assert inserted.wait(20)
 
-    def close():
-        with app.app_context():
-            try:
-                outcome["result"] = services.close_vote(vote_id).result
-                db.session.commit()
-            finally:
-                db.session.remove()
-
-    closer = threading.Thread(target=close)
+    closer = threading.Thread(target=close_in_thread, args=(app, vote_id, outcome))
     closer.start()
     closer.join(0.5)
     assert closer.is_alive(), "close did not wait for the batch being written"

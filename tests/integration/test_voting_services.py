@@ -24,6 +24,16 @@ def check_in(sitting, *members):
     db.session.commit()
 
 
+def close_in_thread(app, vote_id, outcome: dict) -> None:
+    """Close the vote from another thread (its own app context), storing the result in ``outcome``."""
+    with app.app_context():
+        try:
+            outcome["result"] = services.close_vote(vote_id).result
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
 @pytest.fixture
 def hall(make):
     """A sitting with 10 voting members (7 checked in) and one 列席 attendee (checked in)."""
@@ -209,18 +219,10 @@ def test_close_waits_for_a_ballot_in_flight_so_an_acknowledged_ballot_is_counted
                 inserted.set()
                 db.session.remove()
 
-    def close():
-        with app.app_context():
-            try:
-                outcome["result"] = services.close_vote(vote_id).result
-                db.session.commit()
-            finally:
-                db.session.remove()
-
     caster = threading.Thread(target=cast)
     caster.start()
     assert inserted.wait(20) and outcome.get("ack", {}).get("ok")
-    closer = threading.Thread(target=close)
+    closer = threading.Thread(target=close_in_thread, args=(app, vote_id, outcome))
     closer.start()
     closer.join(0.5)
     assert closer.is_alive(), "close did not wait for the ballot being written"
