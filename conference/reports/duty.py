@@ -9,7 +9,7 @@ Votes taken part in and suggestions are counted by the caller per member and pas
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable, Mapping
 
 NO_SECTOR = "未分界别"
@@ -24,46 +24,43 @@ class MemberInfo:
     member_no: str = ""
 
 
+@dataclass(kw_only=True)
+class Counts:
+    """The duty figures, of one member or summed over a 界别."""
+    expected: int = 0
+    attended: int = 0
+    on_leave: int = 0
+    absent: int = 0
+    votes: int = 0
+    suggestions: int = 0
+    handled: int = 0   # suggestions that staff have handled (accepted/answered/not adopted)
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.expected if self.expected else None
+
+
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))
+
+
 @dataclass
-class DutyRow:
+class DutyRow(Counts):
     member_id: int
     name: str
     sector: str
     member_no: str
-    expected: int = 0
-    attended: int = 0
-    on_leave: int = 0
-    absent: int = 0
-    votes: int = 0
-    suggestions: int = 0
-    handled: int = 0   # suggestions of the member that staff have handled (accepted/answered/not adopted)
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.expected if self.expected else None
 
 
 @dataclass
-class SectorTotals:
+class SectorTotals(Counts):
     sector: str
     members: int = 0
-    expected: int = 0
-    attended: int = 0
-    on_leave: int = 0
-    absent: int = 0
-    votes: int = 0
-    suggestions: int = 0
-    handled: int = 0
     rows: list[DutyRow] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.expected if self.expected else None
 
     def add(self, row: DutyRow) -> None:
         self.members += 1
         self.rows.append(row)
-        for name in ("expected", "attended", "on_leave", "absent", "votes", "suggestions", "handled"):
+        for name in COUNT_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(row, name))
 
 
